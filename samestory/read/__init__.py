@@ -1,0 +1,148 @@
+"""read: files, folders, standard input, text, HTML, JSON and JSON Lines → Article.
+
+    read(path)                one article from a file (or "-" for standard input)
+    iter_articles(paths)      every article under files and folders; bad items reported and skipped
+    read_text / read_html     from a string already in memory
+
+The input form is chosen from the file extension, else sniffed from the content (Format.AUTO).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from enum import Enum
+from pathlib import Path
+
+from ..errors import InputError, MalformedInputError, UnsupportedFormatError
+from ..model import Article
+from .decode import MAX_BYTES, check_size, decode
+from .html import looks_like_html, read_html
+from .jsonl import article_from_object, iter_json, iter_jsonl
+from .text import read_text
+
+__all__ = ["Format", "read", "read_text", "read_html", "iter_articles", "article_from_object", "MAX_BYTES"]
+
+log = logging.getLogger(__name__)
+
+STDIN = "-"
+
+
+class Format(str, Enum):
+    AUTO = "auto"
+    TEXT = "text"
+    HTML = "html"
+    JSON = "json"
+    JSONL = "jsonl"
+
+    @classmethod
+    def parse(cls, value: "str | Format") -> "Format":
+        try:
+            return cls(value)
+        except ValueError:
+            raise ValueError(f"unknown format {value!r}; allowed: {', '.join(f.value for f in cls)}") from None
+
+
+_EXTENSIONS = {
+    ".txt": Format.TEXT, ".md": Format.TEXT, ".markdown": Format.TEXT, ".text": Format.TEXT,
+    ".html": Format.HTML, ".htm": Format.HTML, ".xhtml": Format.HTML,
+    ".json": Format.JSON, ".jsonl": Format.JSONL, ".ndjson": Format.JSONL,
+}
+#: Files in a folder are read when their extension is one of these.
+FOLDER_EXTENSIONS = frozenset(_EXTENSIONS)
+
+
+def _sniff(text: str) -> Format:
+    head = text.lstrip()[:1]
+    if head in "{[":
+        first = text.lstrip().split("\n", 1)[0].strip()
+        if head == "{" and first.endswith("}") and "\n" in text.strip():
+            return Format.JSONL
+        return Format.JSON
+    if looks_like_html(text):
+        return Format.HTML
+    return Format.TEXT
+
+
+def _load(path: str, encoding: str | None, max_bytes: int) -> tuple[str, str]:
+    """Return (source name, decoded text) for a path or "-"."""
+    if path == STDIN:
+        data = sys.stdin.buffer.read(max_bytes + 1)
+        return "<stdin>", decode(data, "<stdin>", encoding, max_bytes)
+    p = Path(path)
+    if not p.exists():
+        raise InputError(path, "no such file")
+    if p.is_dir():
+        raise InputError(path, "is a folder; use iter_articles() (CLI: a batch command) to read a folder")
+    check_size(path, p.stat().st_size, max_bytes)
+    return path, decode(p.read_bytes(), path, encoding, max_bytes)
+
+
+def _articles_in(source: str, text: str, fmt: Format) -> Iterator[Article | InputError]:
+    if fmt is Format.AUTO:
+        fmt = _EXTENSIONS.get(Path(source).suffix.lower()) or _sniff(text)
+        # a .json file that holds JSON Lines is common enough to accept
+        if fmt is Format.JSON and _sniff(text) is Format.JSONL:
+            fmt = Format.JSONL
+    if fmt is Format.JSON:
+        yield from iter_json(text, source)
+    elif fmt is Format.JSONL:
+        yield from iter_jsonl(text, source)
+    elif fmt is Format.HTML:
+        yield read_html(text, source=source)
+    else:
+        if looks_like_html(text):
+            raise MalformedInputError(source, "looks like HTML; read it as html (CLI: --format html)")
+        yield read_text(text, source=source)
+
+
+def read(path: str | os.PathLike[str], *, format: str | Format = Format.AUTO, encoding: str | None = None,
+         max_bytes: int = MAX_BYTES) -> Article:
+    """Read exactly one article from a file, or from standard input when ``path`` is "-".
+
+    Raises an ``InputError`` subclass naming the file and the problem. A file that holds several
+    articles (JSON Lines, a JSON array) is refused here: use ``iter_articles``.
+    """
+    source, text = _load(os.fspath(path), encoding, max_bytes)
+    items = list(_articles_in(source, text, Format.parse(format)))
+    if len(items) != 1:
+        raise InputError(source, f"holds {len(items)} articles, expected one; use iter_articles() for batches")
+    if isinstance(items[0], InputError):
+        raise items[0]
+    return items[0]
+
+
+def iter_articles(paths: Iterable[str | os.PathLike[str]], *, format: str | Format = Format.AUTO,
+                  encoding: str | None = None, max_bytes: int = MAX_BYTES,
+                  on_error: Callable[[InputError], None] | None = None) -> Iterator[Article]:
+    """Every article in the given files, folders (recursively, by extension) and "-" (standard input).
+
+    A bad file or a bad line is passed to ``on_error`` (default: logged as a warning) and skipped;
+    the batch goes on.
+    """
+    fmt = Format.parse(format)
+    report = on_error or (lambda e: log.warning("skipped %s", e))
+    for path in _expand(paths, report):
+        try:
+            source, text = _load(path, encoding, max_bytes)
+            for item in _articles_in(source, text, fmt):
+                if isinstance(item, InputError):
+                    report(item)
+                else:
+                    yield item
+        except InputError as e:
+            report(e)
+
+
+def _expand(paths: Iterable[str | os.PathLike[str]], report: Callable[[InputError], None]) -> Iterator[str]:
+    for raw in paths:
+        path = os.fspath(raw)
+        if path != STDIN and Path(path).is_dir():
+            files = sorted(p for p in Path(path).rglob("*") if p.is_file() and p.suffix.lower() in FOLDER_EXTENSIONS)
+            if not files:
+                report(UnsupportedFormatError(path, f"no readable files in the folder (extensions: {', '.join(sorted(FOLDER_EXTENSIONS))})"))
+            yield from (str(p) for p in files)
+        else:
+            yield path

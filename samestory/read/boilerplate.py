@@ -1,0 +1,83 @@
+"""Boilerplate removal for text and Markdown input, by a general paragraph classifier.
+
+Paragraphs are classified by jusText (Pomikálek 2011): length, stop-word density, link density and the
+class of neighbouring paragraphs. That catches photo credits, "Related article:" link lines, share or
+subscribe prompts, comment-form leftovers and URL lines without any list of phrases. One adjustment for
+text input, where most paragraphs are already article prose: a paragraph that reads as a complete sentence
+(≥ 8 words, ends with sentence punctuation, not dominated by links) is kept even when jusText would call it
+bad on stop-word density alone (short quoted sentences score low there).
+
+HTML pages do not come here: trafilatura removes their boilerplate (see html.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+# ISO 639-1 → jusText stop-list name, for the languages samestory meets most. Others run jusText in its
+# language-independent mode (no stop words; length and link density only).
+_STOPLISTS = {
+    "en": "English", "fr": "French", "es": "Spanish", "de": "German", "it": "Italian", "pt": "Portuguese",
+    "nl": "Dutch", "pl": "Polish", "tr": "Turkish", "ar": "Arabic", "ru": "Russian", "uk": "Ukrainian",
+    "sv": "Swedish", "da": "Danish", "no": "Norwegian_Bokmal", "fi": "Finnish", "cs": "Czech",
+    "sk": "Slovak", "hu": "Hungarian", "ro": "Romanian", "el": "Greek", "bg": "Bulgarian",
+    "hr": "Croatian", "sr": "Serbian", "sl": "Slovenian", "ca": "Catalan", "id": "Indonesian",
+}
+
+_PROSE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
+_MIN_PROSE_WORDS = 8
+_MAX_PROSE_LINK_DENSITY = 0.5
+
+
+@dataclass
+class Paragraph:
+    text: str
+    boilerplate: bool
+    reason: str
+
+
+@lru_cache(maxsize=64)
+def _stoplist(language: str | None) -> frozenset[str]:
+    import justext
+
+    name = _STOPLISTS.get(language or "")
+    return frozenset(justext.get_stoplist(name)) if name else frozenset()
+
+
+def classify_html(html: str, language: str | None) -> list[Paragraph]:
+    """Classify the block-level paragraphs of an HTML fragment as content or boilerplate."""
+    import justext
+
+    stoplist = _stoplist(language)
+    kwargs = {} if stoplist else {"stopwords_low": 0.0, "stopwords_high": 0.0}
+    out: list[Paragraph] = []
+    for p in justext.justext(html.encode("utf-8"), stoplist, encoding="utf-8", **kwargs):
+        text = " ".join(p.text.split())
+        if not text:
+            continue
+        bad = p.class_type == "bad"
+        reason = p.cf_class
+        if bad and _is_prose(text) and p.links_density() <= _MAX_PROSE_LINK_DENSITY:
+            bad, reason = False, "prose sentence"
+        out.append(Paragraph(text, bad, reason))
+    return _join_broken(out)
+
+
+def _is_prose(text: str) -> bool:
+    return len(text.split()) >= _MIN_PROSE_WORDS and bool(_PROSE_END.search(text))
+
+
+def _join_broken(paragraphs: list[Paragraph]) -> list[Paragraph]:
+    """Join a content paragraph that starts in lower case to the content paragraph before it
+    (a sentence broken by a stray blank line, as scrapes often have)."""
+    out: list[Paragraph] = []
+    for p in paragraphs:
+        prev = next((q for q in reversed(out) if not q.boilerplate), None)
+        if (not p.boilerplate and prev is not None and p.text[:1].islower()
+                and not _PROSE_END.search(prev.text)):
+            prev.text = f"{prev.text} {p.text}"
+            continue
+        out.append(p)
+    return out

@@ -1,0 +1,130 @@
+"""Plain text and Markdown → Article.
+
+Metadata is taken from the shape of the text, as scrapes and wire copy lay it out:
+a ``# Title`` heading (or a short first line standing alone), a date line near the top, and a URL footer
+(``Original url: <https://…>``, ``Source: https://…`` or a lone URL among the last lines). The rest is
+rendered from Markdown (links and emphasis become plain text) and cleaned by the boilerplate classifier.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from ..errors import NoArticleTextError
+from ..language import detect_language
+from ..model import Article
+from .boilerplate import classify_html
+
+_HEADING = re.compile(r"^\s{0,3}#{1,2}\s+(.+?)\s*#*\s*$")
+_URL = re.compile(r"https?://[^\s<>\"]+")
+_URL_LINE = re.compile(r"^\s*(?:([\w .-]{1,30}):\s*)?<?(https?://[^\s<>\"]+)>?\s*$", re.I)
+_LABEL_LINE = re.compile(r"^\s*[\w .-]{1,30}:\s*$")
+_DATE_PREFIX = re.compile(r"^\s*(?:published|date|updated|posted|last updated)(?: on)?\s*:?\s*", re.I)
+_MAX_TITLE_WORDS = 16  # a headline; a lead paragraph is usually 20–40 words
+_MAX_DATE_WORDS = 8
+
+
+def read_text(text: str, *, source: str = "<text>", title: str | None = None, url: str | None = None,
+              published: str | None = None, outlet: str | None = None, language: str | None = None,
+              id: str = "") -> Article:
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if title is None:
+        title = _take_title(lines)
+    if published is None:
+        published = _take_date(lines)
+    footer_url, removed = _take_url_footer(lines)
+    url = url or footer_url
+    body = "\n".join(lines)
+    lang = language or detect_language(body)[0]
+    paragraphs = classify_html(_render_markdown(body), lang)
+    kept = [p.text for p in paragraphs if not p.boilerplate]
+    removed += [p.text for p in paragraphs if p.boilerplate]
+    if not kept:
+        raise NoArticleTextError(source, "every paragraph looks like boilerplate" if removed else "")
+    return Article(text="\n\n".join(kept), title=title, url=url, outlet=outlet or outlet_from_url(url),
+                   published=published, language=language, source=source, id=id, removed=removed)
+
+
+def outlet_from_url(url: str | None) -> str | None:
+    if not url:
+        return None
+    host = urlsplit(url).hostname or ""
+    return host[4:] if host.startswith("www.") else (host or None)
+
+
+def _nonempty(lines: list[str], limit: int) -> list[int]:
+    return [i for i, ln in enumerate(lines) if ln.strip()][:limit]
+
+
+def _take_title(lines: list[str]) -> str | None:
+    idx = _nonempty(lines, 3)
+    for i in idx:
+        m = _HEADING.match(lines[i])
+        if m:
+            lines[i] = ""
+            return _strip_md(m.group(1))
+    if not idx:
+        return None
+    i = idx[0]
+    first = lines[i].strip()
+    standalone = (i + 1 >= len(lines) or not lines[i + 1].strip())
+    rest = sum(1 for ln in lines[i + 1:] if ln.strip())
+    if standalone and rest >= 2 and len(first.split()) <= _MAX_TITLE_WORDS and not _URL.search(first):
+        lines[i] = ""
+        return _strip_md(first)
+    return None
+
+
+def _take_date(lines: list[str]) -> str | None:
+    for i in _nonempty(lines, 4):
+        cand = _DATE_PREFIX.sub("", _strip_md(lines[i]))
+        if not any(c.isdigit() for c in cand) or len(cand.split()) > _MAX_DATE_WORDS:
+            continue
+        value = parse_date_line(cand)
+        if value:
+            lines[i] = ""
+            return value
+    return None
+
+
+def parse_date_line(text: str) -> str | None:
+    """A line that is only a date ("November 10, 2020", "2020-11-10 09:30") → ISO date, else None."""
+    import dateparser
+
+    try:
+        d = dateparser.parse(text, settings={"STRICT_PARSING": True, "REQUIRE_PARTS": ["day", "month", "year"]})
+    except Exception:  # dateparser raises assorted errors on odd input; a non-date line is not an error
+        return None
+    return d.date().isoformat() if d else None
+
+
+def _take_url_footer(lines: list[str]) -> tuple[str | None, list[str]]:
+    removed: list[str] = []
+    for i in reversed(_nonempty(lines, len(lines))[-4:]):
+        m = _URL_LINE.match(lines[i])
+        if not m:
+            continue
+        removed.append(lines[i].strip())
+        lines[i] = ""
+        prev = [j for j in range(i) if lines[j].strip()]
+        if not m.group(1) and prev and _LABEL_LINE.match(lines[prev[-1]]):
+            removed.insert(0, lines[prev[-1]].strip())
+            lines[prev[-1]] = ""
+        return m.group(2), removed
+    return None, removed
+
+
+_MD_INLINE = re.compile(r"(\*\*|__|\*|_|`)(.+?)\1")
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+
+
+def _strip_md(s: str) -> str:
+    s = _MD_LINK.sub(r"\1", s)
+    return _MD_INLINE.sub(r"\2", s).strip()
+
+
+def _render_markdown(text: str) -> str:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False}).render(text)

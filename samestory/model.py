@@ -91,6 +91,7 @@ class Entity:
     sentences: list[int]
     titles: list[str] = field(default_factory=list)  # role words seen with a person ("last Soviet leader")
     ages: list[int] = field(default_factory=list)
+    country: str | None = None  # ISO 3166 alpha-2 for places found in the gazetteer
 
 
 @dataclass
@@ -163,7 +164,7 @@ class Analysis:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Analysis":
-        """Inverse of ``as_dict(vectors=True)``."""
+        """Inverse of ``as_dict(vectors=True)`` (vector fields may also be numpy arrays)."""
         return cls(
             article=Article(**d["article"]),
             language=d["language"],
@@ -174,18 +175,12 @@ class Analysis:
             dates=[DateMention(**x) for x in d["dates"]],
             quotes=[Quote(**q) for q in d["quotes"]],
             numbers=[NumberMention(**n) for n in d["numbers"]],
-            sentence_vectors=np.asarray(d["sentence_vectors"], dtype=np.float32).reshape(-1, _dim(d)),
+            sentence_vectors=np.asarray(d["sentence_vectors"], dtype=np.float32).reshape(len(d["sentences"]), -1),
             title_vector=None if d["title_vector"] is None else np.asarray(d["title_vector"], dtype=np.float32),
             shingles=np.asarray(d["shingles"], dtype=np.uint64),
             minhash=np.asarray(d["minhash"], dtype=np.uint64),
             versions=d["versions"],
         )
-
-
-def _dim(d: dict[str, Any]) -> int:
-    if d["sentence_vectors"]:
-        return len(d["sentence_vectors"][0])
-    return len(d["title_vector"]) if d.get("title_vector") else 512
 
 
 @dataclass

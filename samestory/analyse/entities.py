@@ -1,0 +1,265 @@
+"""Named entities with name variants merged, plus the titles and ages given to people.
+
+Mentions come from the statistical recogniser where the language has one (see nlp.py), else from
+capitalised word sequences inside sentences (a fallback that works for any cased script).
+
+Merging (within one article, and the ``key`` makes entities comparable across articles):
+* people: one key per surname. "Gorbachev" joins "Mikhail Gorbachev"; "Michael Gorbachev" joins too,
+  because the surname matches and the first names share their initial (transliteration variants).
+  A one-word ORG or place that equals a known person's surname is that person (taggers often mislabel).
+* organisations: case- and accent-folded ("TASS" = "Tass"); an acronym joins the name whose initials
+  it spells ("NATO" = "North Atlantic Treaty Organization").
+* places: countries and cities resolve to an ISO country code through the gazetteer ("U.S." = "USA").
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..model import Entity, Sentence
+from .gazetteer import country_of, fold
+
+_LABELS = {"PERSON": "PERSON", "PER": "PERSON", "ORG": "ORG", "GPE": "PLACE", "LOC": "PLACE",
+           "FAC": "PLACE", "NORP": "GROUP", "EVENT": "MISC", "MISC": "MISC", "PRODUCT": "MISC",
+           "WORK_OF_ART": "MISC", "LAW": "MISC"}
+_TITLE_POS = {"ADJ", "NOUN", "PROPN"}
+_AGE_AFTER = re.compile(r"^\s*,\s*(?:now\s+|aged\s+|de\s+|âgé de\s+)?(\d{1,3})(?:\s*(?:years?[ -]old|años|ans|yaşında))?\s*[,.;)]")
+_AGE_PAREN = re.compile(r"^\s*\((\d{1,3})\)")
+_AGE_BEFORE = re.compile(r"(\d{1,3})-year-old\s+(?:[\w-]+\s+){0,4}$")
+_CAPSEQ = re.compile(r"(?<![\w'’.])((?:[^\W\d_][\w'’.-]*)(?:\s+(?:of|de|del|la|von|van|al|bin)?\s*[^\W\d_][\w'’.-]*){0,3})")
+
+
+@dataclass
+class Mention:
+    text: str
+    label: str
+    start: int  # global character offset
+    end: int
+    sentence: int
+    title: str | None = None
+    age: int | None = None
+
+
+@dataclass
+class _Cluster:
+    label: str
+    key: str
+    mentions: list[Mention] = field(default_factory=list)
+    surname: str = ""
+    first: str = ""
+
+
+def mentions_from_docs(docs: list[Any], starts: list[int], sentences: list[Sentence], text: str,
+                       has_ner: bool) -> list[Mention]:
+    sent_starts = [s.start for s in sentences]
+
+    def sent_of(offset: int) -> int:
+        return max(0, bisect_right(sent_starts, offset) - 1)
+
+    out: list[Mention] = []
+    for doc, base in zip(docs, starts):
+        if has_ner:
+            for ent in doc.ents:
+                label = _LABELS.get(ent.label_)
+                name = ent.text.strip(" \"'“”‘’«»()")
+                if not label or len(name) < 2 or not any(c.isalpha() for c in name):
+                    continue
+                m = Mention(name, label, base + ent.start_char, base + ent.end_char, sent_of(base + ent.start_char))
+                if label == "PERSON":
+                    m.title = _title_before(doc, ent) or _title_apposition(doc, ent)
+                    m.age = _age(text, m.start, m.end)
+                out.append(m)
+        else:
+            out.extend(_capitalised(doc, base, sent_of))
+    return out
+
+
+def _capitalised(doc: Any, base: int, sent_of) -> list[Mention]:
+    """Capitalised sequences not at the start of a sentence: names in languages without a recogniser."""
+    out = []
+    for sent in doc.sents:
+        s = sent.text
+        for m in _CAPSEQ.finditer(s):
+            words = m.group(1).split()
+            if m.start() == 0 or not words[0][0].isupper() or not all(w[0].isupper() or w.islower() and len(w) <= 3 for w in words):
+                continue
+            name = m.group(1).rstrip(".")
+            if len(name) < 3:
+                continue
+            start = base + sent.start_char + m.start()
+            out.append(Mention(name, "NAME", start, start + len(name), sent_of(start)))
+    return out
+
+
+def _title_before(doc: Any, ent: Any) -> str | None:
+    """'the last Soviet leader Mikhail Gorbachev' → 'last soviet leader' (needs part-of-speech tags)."""
+    toks = []
+    i = ent.start - 1
+    while i >= 0 and doc[i].pos_ in _TITLE_POS and doc[i].ent_type_ not in ("PERSON", "PER", "ORG", "DATE"):
+        toks.append(doc[i])
+        i -= 1
+    toks.reverse()
+    return _title_text(toks)
+
+
+def _title_apposition(doc: Any, ent: Any) -> str | None:
+    """'Gorbachev, the last Soviet leader, said' → 'last soviet leader'."""
+    i = ent.end
+    if i >= len(doc) or doc[i].text != ",":
+        return None
+    i += 1
+    if i < len(doc) and doc[i].pos_ == "DET":
+        i += 1
+    toks = []
+    while i < len(doc) and doc[i].pos_ in _TITLE_POS and doc[i].ent_type_ not in ("PERSON", "PER", "DATE"):
+        toks.append(doc[i])
+        i += 1
+    if i < len(doc) and doc[i].text not in (",", ".", ";"):
+        return None
+    return _title_text(toks)
+
+
+def _title_text(toks: list[Any]) -> str | None:
+    if not toks or toks[-1].pos_ != "NOUN" or len(toks) > 6:
+        return None
+    return " ".join(t.text.lower() for t in toks)
+
+
+def descriptor_titles(docs: list[Any], starts: list[int], sentences: list[Sentence],
+                      mentions: list[Mention]) -> list[tuple[Mention, str, int]]:
+    """Sentence-opening descriptions such as 'The former Soviet prime minister described …': the title
+    and the sentence index of the person they stand for, taken as the first person named in the
+    previous sentence (the usual subject)."""
+    first_person: dict[int, Mention] = {}
+    for m in mentions:
+        if m.label == "PERSON" and m.sentence not in first_person:
+            first_person[m.sentence] = m
+    out = []
+    sent_starts = [s.start for s in sentences]
+    for doc, base in zip(docs, starts):
+        for sent in doc.sents:
+            toks = list(sent)
+            if len(toks) < 4 or toks[0].lower_ != "the":
+                continue
+            phrase = []
+            for t in toks[1:]:
+                if t.pos_ in _TITLE_POS and t.ent_type_ not in ("PERSON", "PER", "ORG"):
+                    phrase.append(t)
+                else:
+                    break
+            nxt = toks[len(phrase) + 1] if len(phrase) + 1 < len(toks) else None
+            title = _title_text(phrase)
+            if not title or nxt is None or nxt.pos_ not in ("VERB", "AUX"):
+                continue
+            idx = max(0, bisect_right(sent_starts, base + sent.start_char) - 1)
+            prev = first_person.get(idx - 1)
+            if prev is not None:
+                out.append((prev, title, idx))
+    return out
+
+
+def _age(text: str, start: int, end: int) -> int | None:
+    m = _AGE_AFTER.match(text[end:end + 40]) or _AGE_PAREN.match(text[end:end + 8])
+    if not m:
+        m = _AGE_BEFORE.search(text[max(0, start - 60):start])
+    if m:
+        age = int(m.group(1))
+        if 1 <= age <= 120:
+            return age
+    return None
+
+
+@dataclass
+class Span:
+    start: int
+    end: int
+    key: str
+    name: str
+    label: str
+
+
+def merge(mentions: list[Mention], descriptors: list[tuple[Mention, str, int]] = ()) -> tuple[list[Entity], list[Span]]:
+    """Group mentions into entities with merged name variants. Also returns every mention's span with
+    the key and canonical name of its entity, in text order."""
+    persons: list[_Cluster] = []
+    others: dict[str, _Cluster] = {}
+    for m in sorted((m for m in mentions if m.label == "PERSON"), key=lambda m: -len(m.text.split())):
+        _add_person(persons, m)
+    by_surname = {c.surname: c for c in persons}
+    for m in mentions:
+        if m.label == "PERSON":
+            continue
+        f = fold(m.text)
+        if not f:
+            continue
+        if len(f.split()) == 1 and f in by_surname:  # "Trump" tagged ORG next to "Donald Trump"
+            by_surname[f].mentions.append(m)
+            continue
+        label = m.label
+        country = country_of(m.text) if label in ("PLACE", "NAME", "GROUP") else None
+        if country and label in ("PLACE", "NAME"):
+            label, key = "PLACE", f"PLACE:{country}"
+        else:
+            key = f"{label}:{f}"
+        others.setdefault(key, _Cluster(label, key)).mentions.append(m)
+    _merge_acronyms(others)
+    for person, title, sentence in descriptors:
+        for c in persons:
+            if any(m is person for m in c.mentions):
+                c.mentions.append(Mention("", "PERSON", -1, -1, sentence, title=title))
+                break
+    entities = [_entity(c) for c in persons + list(others.values())]
+    spans = sorted((Span(m.start, m.end, c.key, e.name, c.label)
+                    for c, e in zip(persons + list(others.values()), entities) for m in c.mentions if m.text),
+                   key=lambda sp: sp.start)
+    return entities, spans
+
+
+def _add_person(clusters: list[_Cluster], m: Mention) -> None:
+    parts = fold(m.text).split()
+    if not parts:
+        return
+    surname, first = parts[-1], (parts[0] if len(parts) > 1 else "")
+    for c in clusters:
+        if c.surname == surname and (not first or not c.first or first[0] == c.first[0]):
+            c.mentions.append(m)
+            return
+        if not first and c.first == surname:  # "Joe" after "Joe Biden"
+            c.mentions.append(m)
+            return
+    clusters.append(_Cluster("PERSON", f"PERSON:{surname}", [m], surname, first))
+
+
+def _merge_acronyms(clusters: dict[str, _Cluster]) -> None:
+    for key in list(clusters):
+        c = clusters.get(key)
+        if c is None or c.label != "ORG":
+            continue
+        name = c.mentions[0].text
+        if not (name.isupper() and 2 <= len(name) <= 6):
+            continue
+        for other in list(clusters.values()):
+            words = [w for w in other.mentions[0].text.split() if w[:1].isupper()]
+            if other is not c and other.label == "ORG" and len(words) == len(name) and \
+                    "".join(w[0] for w in words).upper() == name:
+                c.mentions.extend(other.mentions)
+                del clusters[other.key]
+                break
+
+
+def _entity(c: _Cluster) -> Entity:
+    named = [m for m in c.mentions if m.text]
+    variants = Counter(m.text for m in named)
+    multi = [v for v in variants if len(v.split()) > 1]
+    name = max(multi or variants, key=lambda v: (variants[v], len(v)))
+    titles = list(dict.fromkeys(m.title for m in c.mentions if m.title))
+    ages = sorted({m.age for m in c.mentions if m.age is not None})
+    country = c.key.split(":", 1)[1] if c.key.startswith("PLACE:") and len(c.key) == 8 else None
+    sentences = sorted({m.sentence for m in named})
+    return Entity(name=name, label=c.label, key=c.key, variants=sorted(variants), count=len(named),
+                  sentences=sentences, titles=titles, ages=ages, country=country)
+

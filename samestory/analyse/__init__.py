@@ -66,6 +66,7 @@ class Analyser:
         texts: list[str] = []
         for p in partial:
             texts.extend(s.text for s in p.sentences)
+            texts.extend(q.text for q in p.quotes)
             texts.extend([p.article.title] if p.article.title else [])
         vecs = embeddings.encode(texts)
         pos = 0
@@ -73,6 +74,8 @@ class Analyser:
             n = len(p.sentences)
             p.sentence_vectors = vecs[pos:pos + n]
             pos += n
+            p.quote_vectors = vecs[pos:pos + len(p.quotes)]
+            pos += len(p.quotes)
             if p.article.title:
                 p.title_vector = vecs[pos]
                 pos += 1
@@ -107,6 +110,7 @@ def _analyse_text(article: Article, versions: dict[str, str]) -> Analysis:
         numbers=[n for n in numbers.find_numbers(sentences) if (n.sentence, n.text.split()[0]) not in in_dates],
         published=published.isoformat() if published else None,
         sentence_vectors=np.zeros((0, embeddings.DIM), dtype=np.float32), title_vector=None,
+        quote_vectors=np.zeros((0, embeddings.DIM), dtype=np.float32),
         shingles=shingles, minhash=fingerprints.minhash(shingles),
         versions=dict(versions, ner=pipe.name),
     )

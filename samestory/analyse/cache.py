@@ -19,7 +19,7 @@ from ..model import Analysis, Article
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS analyses (
   key TEXT NOT NULL, version TEXT NOT NULL, meta TEXT NOT NULL,
-  sentence_vectors BLOB NOT NULL, title_vector BLOB, shingles BLOB NOT NULL, minhash BLOB NOT NULL,
+  sentence_vectors BLOB NOT NULL, title_vector BLOB, quote_vectors BLOB NOT NULL, shingles BLOB NOT NULL, minhash BLOB NOT NULL,
   PRIMARY KEY (key, version))
 """
 
@@ -40,15 +40,16 @@ class AnalysisCache:
 
     def get(self, article: Article, version: str) -> Analysis | None:
         with self._lock:
-            row = self._db.execute("SELECT meta, sentence_vectors, title_vector, shingles, minhash FROM analyses "
+            row = self._db.execute("SELECT meta, sentence_vectors, title_vector, quote_vectors, shingles, minhash FROM analyses "
                                    "WHERE key=? AND version=?", (cache_key(article), version)).fetchone()
         if row is None:
             return None
         d = json.loads(row[0])
         d["sentence_vectors"] = np.frombuffer(row[1], dtype=np.float32)
         d["title_vector"] = None if row[2] is None else np.frombuffer(row[2], dtype=np.float32)
-        d["shingles"] = np.frombuffer(row[3], dtype=np.uint64)
-        d["minhash"] = np.frombuffer(row[4], dtype=np.uint64)
+        d["quote_vectors"] = np.frombuffer(row[3], dtype=np.float32)
+        d["shingles"] = np.frombuffer(row[4], dtype=np.uint64)
+        d["minhash"] = np.frombuffer(row[5], dtype=np.uint64)
         a = Analysis.from_dict(d)
         a.article = article  # same content; keep this reading's source and id
         return a
@@ -57,9 +58,10 @@ class AnalysisCache:
         meta = json.dumps(a.as_dict(vectors=False), ensure_ascii=False)
         tv = None if a.title_vector is None else a.title_vector.astype(np.float32).tobytes()
         with self._lock, self._db:
-            self._db.execute("INSERT OR REPLACE INTO analyses VALUES (?,?,?,?,?,?,?)",
+            self._db.execute("INSERT OR REPLACE INTO analyses VALUES (?,?,?,?,?,?,?,?)",
                              (cache_key(a.article), a.versions["analyser"], meta,
                               a.sentence_vectors.astype(np.float32).tobytes(), tv,
+                              a.quote_vectors.astype(np.float32).tobytes(),
                               a.shingles.tobytes(), a.minhash.tobytes()))
 
     def close(self) -> None:

@@ -11,7 +11,7 @@ from importlib.metadata import version
 import numpy as np
 
 MODEL_NAME = "use-multilingual-v3"
-DIM = 512
+from ..model import VECTOR_DIM as DIM
 #: On the 2-core machines this runs on, 2 BLAS threads beat the package default of 4.
 THREADS = 2
 _MAX_CHARS = 1000  # a sentence longer than this is cut: USE reads ~128 tokens at most anyway

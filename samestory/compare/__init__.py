@@ -1,0 +1,48 @@
+"""compare: two analyses → Comparison.
+
+Stages, in order:
+    align      sentence alignment on multilingual embeddings
+    features   symmetric similarity features (text, title, lead, entities, places, dates, quotes, numbers)
+    scorer     the versioned model: features → the seven SemEval dimensions
+    relation   duplicate / rewrite / same_story / related / unrelated, with the reason
+    evidence   aligned sentences, matched quotes, shared and missing entities, dates, discrepancies
+"""
+
+from __future__ import annotations
+
+from ..errors import VersionMismatchError
+from ..model import Analysis, Comparison, similarity_from_overall
+from . import evidence, features, relation, scorer
+from .align import align
+
+__all__ = ["compare", "check_versions"]
+
+
+def check_versions(a: Analysis, b: Analysis) -> None:
+    va, vb = a.versions.get("analyser"), b.versions.get("analyser")
+    if va != vb or a.versions.get("embeddings") != b.versions.get("embeddings"):
+        raise VersionMismatchError(f"analyses of {a.id} ({va}, {a.versions.get('embeddings')}) and {b.id} "
+                                   f"({vb}, {b.versions.get('embeddings')}) were made by different analysers; re-analyse one")
+
+
+def compare(a: Analysis, b: Analysis, *, scorer_name: str = scorer.DEFAULT_SCORER) -> Comparison:
+    check_versions(a, b)
+    model = scorer.load(scorer_name)
+    al = align(a, b)
+    feats = features.compute(a, b, al)
+    scores = model.predict(feats)
+    shorter_shingles = feats["shingle_max"]  # the share of the shorter article's shingles found in the other
+    rel, reason = relation.decide(scores["overall"], al.sim, al.pairs, shorter_shingles)
+    best_a = al.sim.max(axis=1) if al.sim.size else []
+    best_b = al.sim.max(axis=0) if al.sim.size else []
+    return Comparison(
+        a=a.id, b=b.id, scores=scores, similarity=round(similarity_from_overall(scores["overall"]), 4),
+        relation=rel, relation_reason=reason,
+        aligned=sorted(al.pairs, key=lambda p: -p.similarity),
+        coverage={"a": round(float((best_a >= features.ALIGNED).mean()) if len(best_a) else 0.0, 4),
+                  "b": round(float((best_b >= features.ALIGNED).mean()) if len(best_b) else 0.0, 4)},
+        quotes=evidence.quotes(a, b), entities=evidence.entities(a, b), places=evidence.places(a, b),
+        dates=evidence.dates(a, b), discrepancies=evidence.discrepancies(a, b, al.pairs),
+        features={k: round(v, 4) for k, v in feats.items()},
+        versions={**a.versions, "scorer": model.name}, languages=(a.language, b.language),
+    )

@@ -1,0 +1,104 @@
+"""What each article adds, drops or contradicts: shared and missing entities and places, dates,
+matched quotes, and discrepancies (a number, date, age or title that differs for the same thing)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..model import AlignedPair, Analysis, Discrepancy, Entity, QuoteMatch
+from .features import ENTITY_LABELS, quote_pairs
+
+
+def _names(ents: dict[str, Entity], keys: set[str]) -> list[str]:
+    return sorted((ents[k].name for k in keys), key=lambda n: (-ents_count(ents, n), n))
+
+
+def ents_count(ents: dict[str, Entity], name: str) -> int:
+    return next((e.count for e in ents.values() if e.name == name), 0)
+
+
+def entity_sets(a: Analysis, b: Analysis, labels: tuple[str, ...]) -> dict[str, list[str]]:
+    ea = {e.key: e for e in a.entities if e.label in labels}
+    eb = {e.key: e for e in b.entities if e.label in labels}
+    shared = set(ea) & set(eb)
+    return {
+        "shared": [f"{ea[k].name} / {eb[k].name}" if ea[k].name != eb[k].name else ea[k].name
+                   for k in sorted(shared, key=lambda k: -(ea[k].count + eb[k].count))],
+        "only_a": _names(ea, set(ea) - shared),
+        "only_b": _names(eb, set(eb) - shared),
+    }
+
+
+def entities(a: Analysis, b: Analysis) -> dict[str, list[str]]:
+    return entity_sets(a, b, ENTITY_LABELS)
+
+
+def places(a: Analysis, b: Analysis) -> dict[str, list[str]]:
+    return entity_sets(a, b, ("PLACE",))
+
+
+def dates(a: Analysis, b: Analysis) -> dict[str, Any]:
+    va = {d.value: d.text for d in a.dates}
+    vb = {d.value: d.text for d in b.dates}
+    return {
+        "published": [a.published, b.published],
+        "shared": sorted(set(va) & set(vb)),
+        "only_a": [{"value": v, "text": va[v]} for v in sorted(set(va) - set(vb))],
+        "only_b": [{"value": v, "text": vb[v]} for v in sorted(set(vb) - set(va))],
+    }
+
+
+def quotes(a: Analysis, b: Analysis) -> list[QuoteMatch]:
+    out = []
+    for i, j, s in quote_pairs(a, b):
+        qa, qb = a.quotes[i], b.quotes[j]
+        out.append(QuoteMatch(qa.text, qb.text, qa.speaker_name or qb.speaker_name, round(s, 4)))
+    return out
+
+
+def _head(title: str) -> str:
+    return title.split()[-1]
+
+
+def discrepancies(a: Analysis, b: Analysis, aligned: list[AlignedPair]) -> list[Discrepancy]:
+    out: list[Discrepancy] = []
+    eb = {e.key: e for e in b.entities}
+    for ea in a.entities:
+        other = eb.get(ea.key)
+        if other is None or ea.label != "PERSON":
+            continue
+        if ea.ages and other.ages and not set(ea.ages) & set(other.ages):
+            out.append(Discrepancy("age", ea.name, ", ".join(map(str, ea.ages)), ", ".join(map(str, other.ages)),
+                                   f"{ea.name} is {ea.ages[0]} in the first article, {other.ages[0]} in the second"))
+        heads_a, heads_b = {_head(t) for t in ea.titles}, {_head(t) for t in other.titles}
+        if heads_a and heads_b:
+            for t in other.titles:
+                if _head(t) not in heads_a:
+                    out.append(Discrepancy("title", ea.name, "; ".join(ea.titles), t,
+                                           f"the second article calls {ea.name} “{t}”, the first “{'; '.join(ea.titles)}”"))
+            for t in ea.titles:
+                if _head(t) not in heads_b:
+                    out.append(Discrepancy("title", ea.name, t, "; ".join(other.titles),
+                                           f"the first article calls {ea.name} “{t}”, the second “{'; '.join(other.titles)}”"))
+    nums_a, nums_b = _by_sentence(a.numbers), _by_sentence(b.numbers)
+    dates_a, dates_b = _by_sentence(a.dates), _by_sentence(b.dates)
+    for p in aligned:
+        for na in nums_a.get(p.a, []):
+            same_unit = [nb for nb in nums_b.get(p.b, []) if nb.context == na.context]
+            if same_unit and all(nb.value != na.value for nb in same_unit) and \
+                    all(x.value != na.value for x in nums_b.get(p.b, [])):
+                out.append(Discrepancy("number", na.context or "number", na.text, same_unit[0].text,
+                                       f"“{p.a_text}” ↔ “{p.b_text}”"))
+        da = {d.value for d in dates_a.get(p.a, []) if d.granularity == "day"}
+        db = {d.value for d in dates_b.get(p.b, []) if d.granularity == "day"}
+        if da and db and not da & db:
+            out.append(Discrepancy("date", "event date", ", ".join(sorted(da)), ", ".join(sorted(db)),
+                                   f"“{p.a_text}” ↔ “{p.b_text}”"))
+    return out
+
+
+def _by_sentence(items: list[Any]) -> dict[int, list[Any]]:
+    out: dict[int, list[Any]] = {}
+    for x in items:
+        out.setdefault(x.sentence, []).append(x)
+    return out

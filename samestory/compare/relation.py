@@ -1,0 +1,45 @@
+"""The relation between two articles: duplicate, rewrite, same_story, related or unrelated.
+
+Copying is decided from the text itself (how much of the shorter article the other one carries, and in
+which wording); independent coverage from the scorer's ``overall``. The thresholds are set from what the
+words mean, not fitted to the labelled data, and are checked by ``samestory eval`` on it:
+
+* duplicate: ≥ 80% of the shorter article's sentences are in the other in near-identical wording
+  (embedding cosine ≥ 0.9 and character overlap ≥ 0.85), or ≥ 80% of its word 3-grams are.
+* rewrite: ≥ 60% of the shorter article's sentences have a counterpart saying the same thing
+  (cosine ≥ 0.8, any wording or language) — the same text reworded, reordered or translated.
+* same_story: ``overall`` ≤ 2.0 (SemEval "somewhat similar" or closer).
+* related: ``overall`` ≤ 3.0 (not "dissimilar"): the same actors or topic, another event.
+* unrelated: the rest.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..model import AlignedPair, Relation
+
+VERBATIM_SIM, VERBATIM_LEXICAL, DUPLICATE_SHARE, DUPLICATE_SHINGLES = 0.9, 0.85, 0.8, 0.8
+REWRITE_SIM, REWRITE_SHARE = 0.8, 0.6
+SAME_STORY_MAX, RELATED_MAX = 2.0, 3.0
+
+
+def decide(overall: float, sim: np.ndarray, aligned: list[AlignedPair], shingle_share_of_shorter: float) -> tuple[Relation, str]:
+    if sim.size == 0:
+        return Relation.UNRELATED, "one article has no sentences"
+    n_short = min(sim.shape)
+    verbatim = sum(1 for p in aligned if p.similarity >= VERBATIM_SIM and p.lexical >= VERBATIM_LEXICAL)
+    if verbatim / n_short >= DUPLICATE_SHARE or shingle_share_of_shorter >= DUPLICATE_SHINGLES:
+        return Relation.DUPLICATE, (f"{verbatim} of the shorter article's {n_short} sentences appear in the other "
+                                    f"almost word for word; {shingle_share_of_shorter:.0%} of its word 3-grams are shared")
+    short_best = sim.max(axis=1) if sim.shape[0] <= sim.shape[1] else sim.max(axis=0)
+    reworded = int((short_best >= REWRITE_SIM).sum())
+    if reworded / n_short >= REWRITE_SHARE:
+        return Relation.REWRITE, (f"{reworded} of the shorter article's {n_short} sentences have a counterpart "
+                                  f"saying the same thing in other words; only {verbatim} are near-verbatim")
+    cover = f"{reworded} of {n_short} sentences of the shorter article have a close counterpart"
+    if overall <= SAME_STORY_MAX:
+        return Relation.SAME_STORY, f"overall {overall:.2f} ≤ {SAME_STORY_MAX} (same event), but only {cover}: independent reports"
+    if overall <= RELATED_MAX:
+        return Relation.RELATED, f"overall {overall:.2f} between {SAME_STORY_MAX} and {RELATED_MAX}: shared actors or topic, not the same event"
+    return Relation.UNRELATED, f"overall {overall:.2f} > {RELATED_MAX}"

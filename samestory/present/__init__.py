@@ -1,0 +1,1 @@
+"""present: command line (cli.py) and text reports (report.py), thin layers over the library."""

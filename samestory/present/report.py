@@ -1,0 +1,61 @@
+"""Human-readable text for a Comparison (the JSON form is Comparison.as_dict())."""
+
+from __future__ import annotations
+
+import textwrap
+
+from ..model import DIMENSIONS, Analysis, Comparison
+
+_SCALE = "1 = very similar … 4 = very dissimilar"
+
+
+def _short(text: str, n: int = 110) -> str:
+    return textwrap.shorten(text, n, placeholder="…")
+
+
+def _label(a: Analysis) -> str:
+    art = a.article
+    bits = [art.title or _short(art.text, 60), art.outlet, art.published]
+    return " · ".join(b for b in bits if b)
+
+
+def comparison_text(c: Comparison, a: Analysis, b: Analysis, max_items: int = 6) -> str:
+    out = [f"A: {_label(a)}  [{a.language}, {a.article.source}]",
+           f"B: {_label(b)}  [{b.language}, {b.article.source}]", "",
+           f"relation:   {c.relation.value} — {c.relation_reason}",
+           f"overall:    {c.overall:.2f}  ({_SCALE})",
+           f"similarity: {c.similarity:.2f}  (0 … 1 = same story)",
+           "dimensions: " + "  ".join(f"{d} {c.scores[d]:.2f}" for d in DIMENSIONS if d != "overall"),
+           f"coverage:   {c.coverage['a']:.0%} of A's sentences and {c.coverage['b']:.0%} of B's have a counterpart", ""]
+    if c.aligned:
+        out.append(f"aligned sentences ({len(c.aligned)}, strongest first):")
+        for p in c.aligned[:max_items]:
+            out += [f"  {p.similarity:.2f}  A{p.a + 1}: {_short(p.a_text)}", f"        B{p.b + 1}: {_short(p.b_text)}"]
+        out.append("")
+    if c.quotes:
+        out.append(f"quotes found in both ({len(c.quotes)}):")
+        for q in c.quotes[:max_items]:
+            who = f" — {q.speaker}" if q.speaker else ""
+            out += [f"  {q.similarity:.2f}  “{_short(q.a, 100)}”{who}", f"        “{_short(q.b, 100)}”"]
+        out.append("")
+    for title, sets in (("entities", c.entities), ("places", c.places)):
+        out.append(f"{title}: shared {', '.join(sets['shared'][:10]) or '—'}")
+        out.append(f"  only in A: {', '.join(sets['only_a'][:10]) or '—'}")
+        out.append(f"  only in B: {', '.join(sets['only_b'][:10]) or '—'}")
+    d = c.dates
+    out.append(f"dates: published A {d['published'][0] or '?'}, B {d['published'][1] or '?'}; "
+               f"mentioned in both: {', '.join(d['shared']) or '—'}")
+    for side in ("a", "b"):
+        items = [f"{x['text']} → {x['value']}" for x in d[f"only_{side}"][:8]]
+        out.append(f"  only in {side.upper()}: {', '.join(items) or '—'}")
+    out.append("")
+    if c.discrepancies:
+        out.append(f"discrepancies ({len(c.discrepancies)}):")
+        for x in c.discrepancies[:max_items]:
+            out.append(f"  {x.kind} ({x.subject}): A “{x.a}” vs B “{x.b}”")
+    else:
+        out.append("discrepancies: none found")
+    out.append("")
+    v = c.versions
+    out.append(f"versions: {v.get('analyser')}, scorer {v.get('scorer')}, embeddings {v.get('embeddings')}, ner {v.get('ner')}")
+    return "\n".join(out)

@@ -32,7 +32,7 @@ def compare(a: Analysis, b: Analysis, *, scorer_name: str = scorer.DEFAULT_SCORE
     feats = features.compute(a, b, al)
     scores = model.predict(feats)
     shorter_shingles = feats["shingle_max"]  # the share of the shorter article's shingles found in the other
-    rel, reason = relation.decide(scores["overall"], al.sim, al.pairs, shorter_shingles)
+    rel, reason = relation.decide(scores["overall"], al.sim, al.pairs, shorter_shingles, a.language == b.language)
     best_a = al.sim.max(axis=1) if al.sim.size else []
     best_b = al.sim.max(axis=0) if al.sim.size else []
     return Comparison(

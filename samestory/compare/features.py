@@ -126,6 +126,8 @@ def compute(a: Analysis, b: Analysis, al: Alignment) -> dict[str, float]:
 
 #: Two quotes this close (USE cosine) are the same words, possibly translated or reworded.
 QUOTE_MATCH = 0.75
+#: When the two speakers found differ (attribution is a heuristic), the quotes must be this close.
+QUOTE_MATCH_OTHER_SPEAKER = 0.85
 
 
 def quote_pairs(a: Analysis, b: Analysis) -> list[tuple[int, int, float]]:
@@ -141,7 +143,7 @@ def quote_pairs(a: Analysis, b: Analysis) -> list[tuple[int, int, float]]:
         if i in used_a or j in used_b:
             continue
         sa, sb = a.quotes[i].speaker, b.quotes[j].speaker
-        if sa and sb and sa != sb:
+        if sa and sb and sa != sb and sim[i, j] < QUOTE_MATCH_OTHER_SPEAKER:
             continue
         used_a.add(i)
         used_b.add(j)

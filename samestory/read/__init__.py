@@ -108,7 +108,7 @@ def read(path: str | os.PathLike[str], *, format: str | Format = Format.AUTO, en
     source, text = _load(os.fspath(path), encoding, max_bytes)
     items = list(_articles_in(source, text, Format.parse(format)))
     if len(items) != 1:
-        raise InputError(source, f"holds {len(items)} articles, expected one; use iter_articles() for batches")
+        raise InputError(source, f"holds {len(items)} articles, expected one; use iter_articles() (CLI: read, analyse or demo) for batches")
     if isinstance(items[0], InputError):
         raise items[0]
     return items[0]

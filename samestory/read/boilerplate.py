@@ -70,14 +70,15 @@ def _is_prose(text: str) -> bool:
 
 
 def _join_broken(paragraphs: list[Paragraph]) -> list[Paragraph]:
-    """Join a content paragraph that starts in lower case to the content paragraph before it
-    (a sentence broken by a stray blank line, as scrapes often have)."""
+    """Join a content paragraph that starts in lower case to the paragraph just before it when that one
+    ends mid-sentence (a sentence broken by a stray blank line, as scrapes often have). The joined
+    paragraph is content, whatever its first half was classed as on its own."""
     out: list[Paragraph] = []
     for p in paragraphs:
-        prev = next((q for q in reversed(out) if not q.boilerplate), None)
+        prev = out[-1] if out else None
         if (not p.boilerplate and prev is not None and p.text[:1].islower()
-                and not _PROSE_END.search(prev.text)):
-            prev.text = f"{prev.text} {p.text}"
+                and not _PROSE_END.search(prev.text) and not prev.text.endswith(":")):
+            prev.text, prev.boilerplate, prev.reason = f"{prev.text} {p.text}", False, "joined"
             continue
         out.append(p)
     return out

@@ -6,7 +6,7 @@ import re
 
 from ..errors import MalformedInputError, NoArticleTextError
 from ..model import Article
-from .text import outlet_from_url
+from .text import outlet_from_url, require_article_text
 
 _TAG = re.compile(r"<\s*(html|head|body|p|div|article|h1|br|span|meta|title|!doctype)\b", re.I)
 
@@ -38,6 +38,7 @@ def read_html(html: str, *, source: str = "<html>", url: str | None = None, id: 
         if not text:
             raise NoArticleTextError(source, "the page holds only a title")
     paragraphs = [" ".join(p.split()) for p in text.split("\n") if p.strip()]
+    require_article_text(" ".join(paragraphs), source)
     page_url = url or doc.url or None
     return Article(text="\n\n".join(paragraphs), title=title, url=page_url,
                    outlet=doc.sitename or outlet_from_url(page_url), published=doc.date or None,

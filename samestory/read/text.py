@@ -42,8 +42,19 @@ def read_text(text: str, *, source: str = "<text>", title: str | None = None, ur
     removed += [p.text for p in paragraphs if p.boilerplate]
     if not kept:
         raise NoArticleTextError(source, "every paragraph looks like boilerplate" if removed else "")
+    require_article_text("\n\n".join(kept), source)
     return Article(text="\n\n".join(kept), title=title, url=url, outlet=outlet or outlet_from_url(url),
                    published=published, language=language, source=source, id=id, removed=removed)
+
+
+#: Fewer words than this is not an article (a menu, a caption, a form).
+MIN_ARTICLE_WORDS = 8
+
+
+def require_article_text(text: str, source: str) -> None:
+    n = len(text.split())
+    if n < MIN_ARTICLE_WORDS:
+        raise NoArticleTextError(source, f"only {n} words of main text; an article needs at least {MIN_ARTICLE_WORDS}")
 
 
 def outlet_from_url(url: str | None) -> str | None:

@@ -1,0 +1,123 @@
+import json
+import subprocess
+import sys
+
+import pytest
+
+from samestory.errors import InputError
+from samestory.read import iter_articles, read, read_html, read_text
+
+MARKDOWN = """# Harbour Crane Topples in High Winds
+
+April 2, 2024
+
+![crane](#) **Photo: J. Doe / Port Agency**
+
+A container crane toppled onto an empty quay in the port of Rotterdam on Tuesday as storm winds swept the Dutch coast, the port authority said.
+
+**Related article:** [Storms close ports along the North Sea](#)
+
+Nobody was hurt, because crews had stopped work two hours earlier when the wind passed 90 kilometres per hour.
+
+Share this story: Facebook | Twitter | Email
+
+Original url:
+
+<https://example.org/2024/04/02/crane>
+"""
+
+
+def test_markdown_metadata_and_boilerplate():
+    a = read_text(MARKDOWN, source="crane.md")
+    assert a.title == "Harbour Crane Topples in High Winds"
+    assert a.published == "2024-04-02"
+    assert a.url == "https://example.org/2024/04/02/crane"
+    assert a.outlet == "example.org"
+    assert a.text.startswith("A container crane toppled")
+    assert "Nobody was hurt" in a.text
+    for junk in ("Photo:", "Related article", "Share this story", "Original url", "https://"):
+        assert junk not in a.text, junk
+    assert any("Related article" in r for r in a.removed)
+
+
+def test_plain_text_first_line_title_and_reply_footer():
+    text = ("Crane topples in Rotterdam storm\n\nA container crane toppled onto an empty quay in the port of "
+            "Rotterdam on Tuesday, the port authority said.\n\nNobody was hurt, officials said, because work had "
+            "stopped two hours earlier.\n\nLeave A Reply\n")
+    a = read_text(text)
+    assert a.title == "Crane topples in Rotterdam storm"
+    assert "Leave A Reply" not in a.text and "Leave A Reply" in a.removed
+
+
+def test_broken_paragraph_is_joined():
+    a = read_text("Title line here\n\nRelations worsened over the bloc's\n\nexpansion into the east, "
+                  "officials said on Monday in a long statement.\n\nA second paragraph follows with more words in it.")
+    assert "bloc's expansion into the east" in a.text
+
+
+def test_seeds(seeds):
+    a, b = (s.article for s in seeds)
+    assert a.title.startswith("Gorbachev Urges")
+    assert a.published == "2020-11-10"
+    assert a.url.startswith("https://www.themoscowtimes.com/")
+    assert "Vedyashkin" not in a.text and "Related article" not in a.text and "Original url" not in a.text
+    assert "not at any cost" in a.text
+    assert "Leave A Reply" not in b.text and b.text.startswith("Former Soviet Union leader")
+
+
+HTML = """<!DOCTYPE html><html><head><title>Crane topples | Port News</title>
+<meta property="og:title" content="Crane topples in Rotterdam">
+<meta property="article:published_time" content="2024-04-02T10:00:00Z">
+<link rel="canonical" href="https://port-news.example/crane"></head>
+<body><nav><a href="/">Home</a> <a href="/ports">Ports</a></nav>
+<article><h1>Crane topples in Rotterdam</h1>
+<p>A container crane toppled onto an empty quay in the port of Rotterdam on Tuesday as storm winds swept the coast, the port authority said in a statement.</p>
+<p>Nobody was hurt, because crews had stopped work two hours earlier when the wind passed 90 kilometres per hour, a spokeswoman said.</p>
+</article><footer><p>© 2024 Port News. <a href="/privacy">Privacy</a></p></footer></body></html>"""
+
+
+def test_html_reader():
+    a = read_html(HTML, source="page.html")
+    assert "Crane topples" in a.title
+    assert a.published == "2024-04-02"
+    assert a.url == "https://port-news.example/crane"
+    assert "Nobody was hurt" in a.text
+    assert "Privacy" not in a.text and "Home" not in a.text
+
+
+def test_json_semeval_format(tmp_path):
+    obj = {"title": "Crane topples", "text": "A container crane toppled onto an empty quay in the port of Rotterdam "
+           "on Tuesday, the port authority said.\n\nNobody was hurt, officials said on the day after.",
+           "url": "https://www.port-news.example/crane", "publish_date": "2024-04-02 10:00:00", "meta_lang": "en",
+           "source_url": "port-news.example", "id": "1234"}
+    p = tmp_path / "a.json"
+    p.write_text(json.dumps(obj), encoding="utf-8")
+    a = read(p)
+    assert (a.id, a.title, a.language, a.outlet) == ("1234", "Crane topples", "en", "port-news.example")
+    assert a.published.startswith("2024-04-02")
+
+
+def test_jsonl_batch_skips_bad_lines(tmp_path):
+    good = {"id": "g", "title": "T", "text": "A container crane toppled onto an empty quay in Rotterdam on Tuesday, officials said."}
+    p = tmp_path / "batch.jsonl"
+    p.write_text(json.dumps(good) + "\n{not json\n" + json.dumps({"id": "x"}) + "\n" +
+                 json.dumps(dict(good, id="g2")) + "\n", encoding="utf-8")
+    errors = []
+    arts = list(iter_articles([p], on_error=errors.append))
+    assert [a.id for a in arts] == ["g", "g2"]
+    assert len(errors) == 2
+    assert f"{p}:2" in str(errors[0]) and "invalid JSON" in str(errors[0])
+    assert f"{p}:3" in str(errors[1]) and "no text field" in str(errors[1])
+    with pytest.raises(InputError, match="holds 4 articles"):
+        read(p)
+
+
+def test_folder_and_stdin(tmp_path):
+    (tmp_path / "a.txt").write_text(MARKDOWN, encoding="utf-8")
+    (tmp_path / "b.html").write_text(HTML, encoding="utf-8")
+    (tmp_path / "notes.xyz").write_text("ignored", encoding="utf-8")
+    assert len(list(iter_articles([tmp_path]))) == 2
+    out = subprocess.run([sys.executable, "-m", "samestory.present.cli", "read", "-"], input=MARKDOWN.encode(),
+                         capture_output=True, check=True)
+    art = json.loads(out.stdout)
+    assert art["source"] == "<stdin>" and art["title"] == "Harbour Crane Topples in High Winds"

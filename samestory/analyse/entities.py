@@ -30,7 +30,9 @@ _TITLE_POS = {"ADJ", "NOUN", "PROPN"}
 _AGE_AFTER = re.compile(r"^\s*,\s*(?:now\s+|aged\s+|de\s+|âgé de\s+)?(\d{1,3})(?:\s*(?:years?[ -]old|años|ans|yaşında))?\s*[,.;)]")
 _AGE_PAREN = re.compile(r"^\s*\((\d{1,3})\)")
 _AGE_BEFORE = re.compile(r"(\d{1,3})-year-old\s+(?:[\w-]+\s+){0,4}$")
-_CAPSEQ = re.compile(r"(?<![\w'’.])((?:[^\W\d_][\w'’.-]*)(?:\s+(?:of|de|del|la|von|van|al|bin)?\s*[^\W\d_][\w'’.-]*){0,3})")
+_WORD = re.compile(r"[^\W\d_][\w'’.-]*")
+_SUFFIX = re.compile(r"['’][^\W\d_]+$")
+_CONNECTORS = frozenset({"of", "de", "del", "da", "di", "du", "la", "von", "van", "der", "al", "bin", "ibn", "y"})
 
 
 @dataclass
@@ -79,19 +81,30 @@ def mentions_from_docs(docs: list[Any], starts: list[int], sentences: list[Sente
 
 
 def _capitalised(doc: Any, base: int, sent_of) -> list[Mention]:
-    """Capitalised sequences not at the start of a sentence: names in languages without a recogniser."""
+    """Runs of capitalised words not at the start of a sentence: names in languages without a
+    recogniser. Connectors such as "de" or "bin" may join two capitalised words; a suffix after an
+    apostrophe ("Moskova'da", "Rusya'nın") is dropped."""
     out = []
     for sent in doc.sents:
         s = sent.text
-        for m in _CAPSEQ.finditer(s):
-            words = m.group(1).split()
-            if m.start() == 0 or not words[0][0].isupper() or not all(w[0].isupper() or w.islower() and len(w) <= 3 for w in words):
+        run: list[re.Match[str]] = []
+        for m in [*_WORD.finditer(s), None]:
+            word = m.group(0) if m else ""
+            if m and word[0].isupper():
+                run.append(m)
                 continue
-            name = m.group(1).rstrip(".")
-            if len(name) < 3:
+            if m and run and word in _CONNECTORS:
+                run.append(m)
                 continue
-            start = base + sent.start_char + m.start()
-            out.append(Mention(name, "NAME", start, start + len(name), sent_of(start)))
+            while run and run[-1].group(0) in _CONNECTORS:
+                run.pop()
+            if run and run[0].start() > 0:
+                start, end = run[0].start(), run[-1].end()
+                name = _SUFFIX.sub("", s[start:end]).rstrip(".")
+                if len(name) >= 3:
+                    g = base + sent.start_char + start
+                    out.append(Mention(name, "NAME", g, g + len(name), sent_of(g)))
+            run = []
     return out
 
 
@@ -225,13 +238,28 @@ def _add_person(clusters: list[_Cluster], m: Mention) -> None:
         return
     surname, first = parts[-1], (parts[0] if len(parts) > 1 else "")
     for c in clusters:
-        if c.surname == surname and (not first or not c.first or first[0] == c.first[0]):
+        if c.surname == surname and _same_first_name(first, c.first):
             c.mentions.append(m)
             return
         if not first and c.first == surname:  # "Joe" after "Joe Biden"
             c.mentions.append(m)
             return
     clusters.append(_Cluster("PERSON", f"PERSON:{surname}", [m], surname, first))
+
+
+#: Two first names this alike are spellings of one name (Mikhail/Michael 0.71; Joe/Jill 0.29).
+FIRST_NAME_SIMILARITY = 0.6
+
+
+def _same_first_name(x: str, y: str) -> bool:
+    """Compatible first names: one missing, an initial or prefix of the other (J./Joe/Joseph), or
+    transliteration variants."""
+    from rapidfuzz.fuzz import ratio
+
+    if not x or not y:
+        return True
+    x, y = x.rstrip("."), y.rstrip(".")
+    return x.startswith(y) or y.startswith(x) or ratio(x, y) / 100 >= FIRST_NAME_SIMILARITY
 
 
 def _merge_acronyms(clusters: dict[str, _Cluster]) -> None:

@@ -46,7 +46,8 @@ def _index() -> dict[str, str]:
         names = [city["name"]] + (city.get("alternatenames") or [] if city["population"] >= _BIG_CITY else [])
         for n in names:
             k = fold(n)
-            if len(k) >= 3 and city["population"] > pop.get(k, -1):
+            # alternate names of three letters or fewer are mostly codes that collide ("ABD")
+            if (len(k) >= 4 or n == city["name"]) and city["population"] > pop.get(k, -1):
                 idx[k], pop[k] = city["countrycode"], city["population"]
     translators = []
     for lang in _TRANSLATIONS:

@@ -1,0 +1,91 @@
+import datetime as dt
+
+import numpy as np
+
+from samestory.analyse.dates import find_dates
+from samestory.analyse.entities import Mention, merge
+from samestory.model import Sentence
+from samestory.read import read_text
+
+
+def _sents(*texts):
+    return [Sentence(i, t, 0, len(t)) for i, t in enumerate(texts)]
+
+
+def test_relative_dates_resolve_against_publication_date():
+    tuesday = dt.date(2020, 11, 10)
+    got = {d.text: d for d in find_dates(_sents("He told the agency Sunday that talks went well.",
+                                                 "Networks called the race on Saturday after the Nov. 3 vote.",
+                                                 "They met in March 2009 and again last week."), "en", tuesday)}
+    assert got["Sunday"].value == "2020-11-08" and got["Sunday"].relative
+    assert got["Saturday"].value == "2020-11-07"
+    assert got["Nov. 3"].value == "2020-11-03" and not got["Nov. 3"].relative
+    assert (got["March 2009"].value, got["March 2009"].granularity) == ("2009-03", "month")
+    assert got["last week"].value == "2020-11-03"
+
+
+def test_dates_in_other_languages_and_without_publication_date():
+    es = find_dates(_sents("El domingo 8 de noviembre de 2020 habló con la prensa; ayer repitió sus palabras."), "es", dt.date(2020, 11, 10))
+    assert {d.value for d in es} == {"2020-11-08", "2020-11-09"}
+    none = find_dates(_sents("He spoke on Sunday about the 2014 sanctions."), "en", None)
+    assert [(d.text, d.value) for d in none] == [("2014", "2014")]  # "Sunday" cannot be resolved: dropped
+
+
+def _m(text, label, sentence=0):
+    return Mention(text, label, sentence * 100, sentence * 100 + len(text), sentence)
+
+
+def test_entity_variants_merge():
+    ents, _ = merge([_m("Mikhail Gorbachev", "PERSON"), _m("Gorbachev", "PERSON", 1), _m("Michael Gorbachev", "PERSON", 2),
+                     _m("TASS", "ORG"), _m("Tass", "ORG", 1), _m("North Atlantic Treaty Organization", "ORG"),
+                     _m("NATO", "ORG", 2), _m("U.S.", "PLACE"), _m("United States", "PLACE", 1), _m("USA", "PLACE", 2),
+                     _m("Donald Trump", "PERSON"), _m("Trump", "ORG", 3), _m("Joe Biden", "PERSON"), _m("Jill Biden", "PERSON")])
+    by_key = {e.key: e for e in ents}
+    assert by_key["PERSON:gorbachev"].count == 3
+    assert set(by_key["PERSON:gorbachev"].variants) == {"Mikhail Gorbachev", "Gorbachev", "Michael Gorbachev"}
+    assert by_key["ORG:tass"].count == 2
+    assert by_key["ORG:nato"].count == 2
+    assert by_key["PLACE:US"].count == 3 and by_key["PLACE:US"].country == "US"
+    assert by_key["PERSON:trump"].count == 2  # the ORG-tagged "Trump" is the person
+    assert sum(1 for e in ents if e.key == "PERSON:biden") == 2  # Joe and Jill stay apart
+
+
+def test_seed_analysis(seeds):
+    mt, nw = seeds
+    g_mt = next(e for e in mt.entities if e.key == "PERSON:gorbachev")
+    g_nw = next(e for e in nw.entities if e.key == "PERSON:gorbachev")
+    assert g_mt.name == "Mikhail Gorbachev" and g_nw.name == "Michael Gorbachev"
+    assert g_mt.ages == [89] and g_nw.ages == [89]
+    assert "last soviet leader" in g_mt.titles and "former soviet prime minister" in g_nw.titles
+    assert any(e.key == "ORG:tass" for e in nw.entities) and any(e.key == "ORG:tass" for e in mt.entities)
+    sunday = [d for d in mt.dates if d.text == "Sunday"]
+    assert sunday and sunday[0].value == "2020-11-08"
+    quote = next(q for q in mt.quotes if q.text == "not at any cost")
+    assert quote.speaker == "PERSON:gorbachev"
+    assert all(q.speaker for q in nw.quotes)
+    assert mt.sentence_vectors.shape == (len(mt.sentences), 512)
+    assert np.allclose(np.linalg.norm(mt.sentence_vectors, axis=1), 1, atol=1e-4)
+
+
+def test_language_detection_and_non_english(analyser):
+    from samestory.read import read_text
+
+    tr = analyser.analyse(read_text("Gorbaçov konuştu\n\nEski Sovyet lideri Mihail Gorbaçov, Rusya'nın ABD ile iyi ilişkilere "
+                                    "ihtiyacı olduğunu ancak bunun her ne pahasına olursa olsun olmaması gerektiğini söyledi. "
+                                    "Gorbaçov açıklamayı Moskova'da yaptı.", published="2020-11-10"))
+    assert tr.language == "tr"
+    assert len(tr.sentences) == 2
+    assert any(e.country == "RU" for e in tr.entities)  # "Moskova" found by the capitalised-name fallback
+
+
+def test_cache_round_trip(tmp_path, seeds):
+    from samestory.analyse import ANALYSER_VERSION
+    from samestory.analyse.cache import AnalysisCache
+
+    cache = AnalysisCache(tmp_path / "c.sqlite")
+    a = seeds[0]
+    cache.put(a)
+    b = cache.get(a.article, ANALYSER_VERSION)
+    assert b is not None and b.as_dict() == a.as_dict()
+    assert np.array_equal(b.sentence_vectors, a.sentence_vectors) and np.array_equal(b.minhash, a.minhash)
+    assert cache.get(a.article, "analyser-v0") is None

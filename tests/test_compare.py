@@ -1,0 +1,89 @@
+import json
+
+import numpy as np
+import pytest
+
+from samestory import compare
+from samestory.errors import ModelError, VersionMismatchError
+from samestory.model import DIMENSIONS, Relation, similarity_from_overall
+
+
+def test_seeds_are_the_same_story(seeds):
+    c = compare(*seeds)
+    assert c.relation is Relation.SAME_STORY, c.relation_reason
+    assert c.overall <= 2.0
+    pairs = {(q.a, q.b) for q in c.quotes}
+    assert any("not at any cost" in a and "not at any price" in b for a, b in pairs), pairs
+    assert "Joe Biden" in c.entities["shared"]
+    assert any(d.kind == "title" and "prime minister" in d.b for d in c.discrepancies)
+
+
+def test_comparison_contract(seeds):
+    c = compare(*seeds)
+    d = json.loads(json.dumps(c.as_dict()))
+    assert set(d["scores"]) == set(DIMENSIONS)
+    assert all(1.0 <= v <= 4.0 for v in d["scores"].values())
+    assert d["overall"] == d["scores"]["overall"]
+    assert d["similarity"] == pytest.approx(similarity_from_overall(d["overall"]), abs=1e-3)
+    assert d["relation"] in {r.value for r in Relation}
+    assert d["versions"]["analyser"] and d["versions"]["scorer"] == "scorer-v1" and d["versions"]["embeddings"]
+    for p in d["aligned"]:
+        assert 0.7 <= p["similarity"] <= 1.0001 and 0 <= p["lexical"] <= 1
+    assert compare(seeds[1], seeds[0]).scores == c.scores  # symmetric
+
+
+def test_demo_relations(demo):
+    def rel(x, y):
+        return compare(demo[x], demo[y]).relation
+
+    assert rel("bridge_coastal-herald.md", "bridge_reprint_daily-post.html") is Relation.DUPLICATE
+    assert rel("bridge_baltic-wire.txt", "bridge_rewrite_newsflash.txt") is Relation.REWRITE
+    assert rel("bridge_coastal-herald.md", "bridge_es_el-observador.json") is Relation.REWRITE  # translation
+    assert rel("bridge_coastal-herald.md", "bridge_baltic-wire.txt") is Relation.SAME_STORY
+    assert rel("trial_science-desk.md", "trial_health-weekly.txt") is Relation.SAME_STORY
+    assert rel("bridge_coastal-herald.md", "bridge-closure-2024_coastal-herald.md") is Relation.RELATED
+    assert rel("bridge_coastal-herald.md", "chess_sport-gazette.txt") is Relation.UNRELATED
+
+
+def test_number_discrepancy_between_aligned_sentences(demo):
+    c = compare(demo["bridge_baltic-wire.txt"], demo["bridge_rewrite_newsflash.txt"])
+    assert not [d for d in c.discrepancies if d.kind == "number"]  # the spin keeps every number
+    from samestory.read import read_text
+
+    a = demo["trial_science-desk.md"]
+    changed = read_text(a.article.text.replace("4,200 children", "3,900 children"), title=a.article.title)
+    from samestory.analyse import analyse
+
+    c = compare(a, analyse(changed))
+    assert any(d.kind == "number" and d.a == "4,200 children" and d.b == "3,900 children" for d in c.discrepancies)
+
+
+def test_version_mismatch_is_refused(seeds):
+    import copy
+
+    b = copy.copy(seeds[1])
+    b.versions = dict(b.versions, analyser="analyser-v0")
+    with pytest.raises(VersionMismatchError, match="different analysers"):
+        compare(seeds[0], b)
+
+
+def test_unknown_scorer_lists_available(seeds):
+    with pytest.raises(ModelError, match="available: scorer-v1"):
+        compare(*seeds, scorer_name="scorer-v9")
+
+
+def test_tree_walk_matches_scikit_learn():
+    from sklearn.ensemble import HistGradientBoostingRegressor
+
+    from samestory.compare.scorer import TreeEnsemble
+    from samestory.compare.train import export
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(400, 6))
+    X[rng.random(X.shape) < 0.05] = np.nan  # missing values take the learned side
+    y = np.nan_to_num(X[:, 0]) * 2 - np.nan_to_num(X[:, 3]) ** 2 + rng.normal(scale=0.1, size=400)
+    model = HistGradientBoostingRegressor(max_iter=40, max_depth=4, random_state=0).fit(X, y)
+    ours = TreeEnsemble(export(model, 4))
+    Xt = rng.normal(size=(50, 6))
+    Xt[rng.random(Xt.shape) < 0.1] = np.nan
+    assert np.allclose(ours.predict(Xt), model.predict(Xt), atol=1e-9)

@@ -1,0 +1,67 @@
+"""Speed of reading + analysing 500-word articles, and of comparing two analysed articles.
+
+    .venv/bin/python benchmarks/speed.py [--n 60]
+
+Articles: real texts from ../shared/data/semeval2022_task8 with at least 500 words, cut to 500 words
+(evaluation data, read at run time only); without the data, the demo corpus repeated. No cache.
+Prints throughput (articles/s), compare latency (median and p95, ms) and peak memory (max RSS).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data" / "semeval2022_task8" / "articles_train_fulltext.jsonl"
+
+
+def texts(n: int) -> tuple[list[str], str]:
+    if DATA.exists():
+        out = []
+        for line in open(DATA, encoding="utf-8"):
+            words = json.loads(line)["text"].split()
+            if len(words) >= 500:
+                out.append(" ".join(words[:500]))
+            if len(out) == n:
+                return out, f"{n} SemEval articles cut to 500 words"
+        return out, f"{len(out)} SemEval articles cut to 500 words"
+    demo = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "demo" / "corpus").glob("*.txt"))]
+    return [demo[i % len(demo)] for i in range(n)], "demo corpus (data absent)"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--n", type=int, default=60)
+    args = ap.parse_args()
+    from samestory.analyse import Analyser
+    from samestory.compare import compare
+    from samestory.read import read_text
+
+    docs, what = texts(args.n)
+    an = Analyser()
+    an.analyse(read_text(docs[0]))  # load the models once; not timed
+    t = time.perf_counter()
+    analyses = list(an.analyse_many(read_text(d, source=f"bench-{i}") for i, d in enumerate(docs)))
+    dt = time.perf_counter() - t
+    lat = []
+    for a, b in itertools.islice(itertools.combinations(analyses, 2), 300):
+        t0 = time.perf_counter()
+        compare(a, b)
+        lat.append((time.perf_counter() - t0) * 1000)
+    lat.sort()
+    print(f"articles: {what}")
+    print(f"read + analyse: {len(docs) / dt:.1f} articles/s ({len(docs)} articles in {dt:.1f} s)")
+    print(f"compare (analysed pair): median {statistics.median(lat):.2f} ms, p95 {lat[int(len(lat) * 0.95)]:.2f} ms over {len(lat)} pairs")
+    print(f"peak memory (max RSS): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

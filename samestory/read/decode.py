@@ -20,7 +20,7 @@ def decode(data: bytes, source: str, encoding: str | None = None, max_bytes: int
     """Decode ``data`` strictly (UTF-8 by default; BOMs honoured). Errors name ``source``."""
     check_size(source, len(data), max_bytes)
     if not data.strip():
-        raise EmptyInputError(source, "the file holds no text" if data == b"" or not data.strip() else "")
+        raise EmptyInputError(source, "the file holds no text")
     if encoding is None:
         for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
             if data.startswith(bom):

@@ -87,3 +87,18 @@ def test_tree_walk_matches_scikit_learn():
     Xt = rng.normal(size=(50, 6))
     Xt[rng.random(Xt.shape) < 0.1] = np.nan
     assert np.allclose(ours.predict(Xt), model.predict(Xt), atol=1e-9)
+
+
+def test_output_does_not_depend_on_the_hash_seed():
+    """Set iteration order changes with PYTHONHASHSEED; the report must not."""
+    import os
+    import subprocess
+    import sys
+
+    from .conftest import SEEDS, need
+
+    files = [str(p) for p in sorted(need(SEEDS).glob("*.txt"))]
+    outs = [subprocess.run([sys.executable, "-m", "samestory.present.cli", "compare", *files, "--json", "--no-cache"],
+                           capture_output=True, check=True, env=dict(os.environ, PYTHONHASHSEED=seed)).stdout
+            for seed in ("1", "2")]
+    assert outs[0] == outs[1]

@@ -20,7 +20,7 @@ def entity_sets(a: Analysis, b: Analysis, labels: tuple[str, ...]) -> dict[str, 
     shared = set(ea) & set(eb)
     return {
         "shared": [f"{ea[k].name} / {eb[k].name}" if ea[k].name != eb[k].name else ea[k].name
-                   for k in sorted(shared, key=lambda k: -(ea[k].count + eb[k].count))],
+                   for k in sorted(shared, key=lambda k: (-(ea[k].count + eb[k].count), ea[k].name))],
         "only_a": _names(ea, set(ea) - shared),
         "only_b": _names(eb, set(eb) - shared),
     }

@@ -138,10 +138,18 @@ class Analysis:
     shingles: np.ndarray  # sorted unique uint64 hashes of word 3-grams
     minhash: np.ndarray  # uint64 MinHash signature of the shingles
     versions: dict[str, str]
+    terms: dict[str, float] = field(default_factory=dict)  # distinctive words → weight (analyse/terms.py)
 
     @property
     def id(self) -> str:
         return self.article.id
+
+    def doc_vector(self, upto: int | None = None) -> np.ndarray:
+        """Unit mean of the (first ``upto``) sentence vectors; the title's when there are no sentences."""
+        v = self.sentence_vectors[:upto] if upto else self.sentence_vectors
+        m = v.mean(axis=0) if len(v) else (self.title_vector if self.title_vector is not None else np.zeros(VECTOR_DIM))
+        n = float(np.linalg.norm(m))
+        return (m / n if n > 0 else m).astype(np.float32)
 
     def as_dict(self, vectors: bool = False) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -154,6 +162,7 @@ class Analysis:
             "dates": [asdict(x) for x in self.dates],
             "quotes": [asdict(q) for q in self.quotes],
             "numbers": [asdict(n) for n in self.numbers],
+            "terms": dict(self.terms),
             "versions": dict(self.versions),
         }
         if vectors:
@@ -183,6 +192,7 @@ class Analysis:
             shingles=np.asarray(d["shingles"], dtype=np.uint64),
             minhash=np.asarray(d["minhash"], dtype=np.uint64),
             versions=d["versions"],
+            terms=d.get("terms", {}),
         )
 
 
@@ -230,6 +240,7 @@ class Comparison:
     b: str
     scores: dict[str, float]  # the seven SemEval dimensions, 1 = very similar … 4 = very dissimilar
     similarity: float  # derived from scores["overall"], see similarity_from_overall
+    same_story_probability: float  # P(same event), the same-story model (compare/scorer.py)
     relation: Relation
     relation_reason: str
     aligned: list[AlignedPair]

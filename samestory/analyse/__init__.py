@@ -10,6 +10,7 @@ Stages, in order (one module each):
     numbers       numbers and their units
     embeddings    one multilingual vector per sentence and for the title
     fingerprints  word 3-gram shingles and a MinHash signature
+    terms         distinctive words weighted by their rarity in the language (wordfreq)
 
 Analyses are cached by the article's content and ``ANALYSER_VERSION`` (see cache.py).
 """
@@ -23,13 +24,13 @@ import numpy as np
 
 from ..language import UNKNOWN, detect_language
 from ..model import Analysis, Article
-from . import dates, embeddings, entities, fingerprints, nlp, numbers, quotes
+from . import dates, embeddings, entities, fingerprints, nlp, numbers, quotes, terms
 from .cache import AnalysisCache
 
 __all__ = ["ANALYSER_VERSION", "Analyser", "analyse"]
 
 #: Bump when anything that changes an Analysis changes. Analyses of different versions are never compared.
-ANALYSER_VERSION = "analyser-v1"
+ANALYSER_VERSION = "analyser-v2"
 #: Sentences beyond this are not analysed (a 500-word article has ~25); keeps huge inputs bounded.
 MAX_SENTENCES = 400
 
@@ -113,6 +114,7 @@ def _analyse_text(article: Article, versions: dict[str, str]) -> Analysis:
         quote_vectors=np.zeros((0, embeddings.DIM), dtype=np.float32),
         shingles=shingles, minhash=fingerprints.minhash(shingles),
         versions=dict(versions, ner=pipe.name),
+        terms=terms.terms((article.title or "") + "\n" + text, lang),
     )
 
 

@@ -25,22 +25,26 @@ def check_versions(a: Analysis, b: Analysis) -> None:
                                    f"({vb}, {b.versions.get('embeddings')}) were made by different analysers; re-analyse one")
 
 
-def compare(a: Analysis, b: Analysis, *, scorer_name: str = scorer.DEFAULT_SCORER) -> Comparison:
+def compare(a: Analysis, b: Analysis, *, scorer_name: str = scorer.DEFAULT_SCORER,
+            same_story_name: str = scorer.DEFAULT_SAME_STORY) -> Comparison:
     check_versions(a, b)
     model = scorer.load(scorer_name)
     al = align(a, b)
     feats = features.compute(a, b, al)
     scores = model.predict(feats)
+    same_language = a.language == b.language
+    p_same = scorer.load_same_story(same_story_name).probability(feats, same_language)
     shorter_shingles = feats["shingle_max"]  # the share of the shorter article's shingles found in the other
-    rel, reason = relation.decide(scores["overall"], al.sim, al.pairs, shorter_shingles, a.language == b.language)
+    rel, reason = relation.decide(scores["overall"], p_same, al.sim, al.pairs, shorter_shingles, same_language)
     cover_a, cover_b = al.coverage()
     return Comparison(
         a=a.id, b=b.id, scores=scores, similarity=round(similarity_from_overall(scores["overall"]), 4),
+        same_story_probability=p_same,
         relation=rel, relation_reason=reason,
         aligned=sorted(al.pairs, key=lambda p: -p.similarity),
         coverage={"a": round(cover_a, 4), "b": round(cover_b, 4)},
         quotes=evidence.quotes(a, b), entities=evidence.entities(a, b), places=evidence.places(a, b),
         dates=evidence.dates(a, b), discrepancies=evidence.discrepancies(a, b, al.pairs),
         features={k: round(v, 4) for k, v in feats.items()},
-        versions={**a.versions, "scorer": model.name}, languages=(a.language, b.language),
+        versions={**a.versions, "scorer": model.name, "same_story": same_story_name}, languages=(a.language, b.language),
     )

@@ -1,7 +1,9 @@
 """The relation between two articles: duplicate, rewrite, same_story, related or unrelated.
 
 Copying is decided from the text itself (how much of the shorter article the other one carries, and in
-which wording); independent coverage from the scorer's ``overall``. The thresholds are set from what the
+which wording); independent coverage of one event from the same-story model's probability (trained on
+ECB+, where hard negatives are other events of the same kind); the rest from the scorer's ``overall``.
+The thresholds are set from what the
 words mean, not fitted to the labelled data, and are checked by ``samestory eval`` on it:
 
 * duplicate: ≥ 80% of the shorter article's sentences are in the other in near-identical wording
@@ -10,8 +12,9 @@ words mean, not fitted to the labelled data, and are checked by ``samestory eval
   (cosine ≥ 0.8 in one language; ≥ 0.7 across languages, where the multilingual model scores a
   sentence and its translation ~0.1 lower than a same-language paraphrase: 0.73–0.87 for the demo
   corpus's English–Spanish translation) — the same text reworded, reordered or translated.
-* same_story: ``overall`` ≤ 2.0 (SemEval "somewhat similar" or closer).
-* related: ``overall`` ≤ 3.0 (not "dissimilar"): the same actors or topic, another event.
+* same_story: P(same event) ≥ 0.5 (more likely than not).
+* related: otherwise, if ``overall`` ≤ 3.0 (not SemEval "dissimilar"): the same actors or topic,
+  another event.
 * unrelated: the rest.
 """
 
@@ -23,10 +26,10 @@ from ..model import AlignedPair, Relation
 
 VERBATIM_SIM, VERBATIM_LEXICAL, DUPLICATE_SHARE, DUPLICATE_SHINGLES = 0.9, 0.85, 0.8, 0.8
 REWRITE_SIM, REWRITE_SHARE, CROSS_LANGUAGE_OFFSET = 0.8, 0.6, 0.1
-SAME_STORY_MAX, RELATED_MAX = 2.0, 3.0
+SAME_STORY_MIN_PROBABILITY, RELATED_MAX = 0.5, 3.0
 
 
-def decide(overall: float, sim: np.ndarray, aligned: list[AlignedPair], shingle_share_of_shorter: float,
+def decide(overall: float, p_same: float, sim: np.ndarray, aligned: list[AlignedPair], shingle_share_of_shorter: float,
            same_language: bool = True) -> tuple[Relation, str]:
     if sim.size == 0:
         return Relation.UNRELATED, "one article has no sentences"
@@ -43,8 +46,9 @@ def decide(overall: float, sim: np.ndarray, aligned: list[AlignedPair], shingle_
         return Relation.REWRITE, (f"{reworded} of the shorter article's {n_short} sentences have a counterpart "
                                   f"saying the same thing {how}; only {verbatim} are near-verbatim")
     cover = f"{reworded} of {n_short} sentences of the shorter article have a close counterpart"
-    if overall <= SAME_STORY_MAX:
-        return Relation.SAME_STORY, f"overall {overall:.2f} ≤ {SAME_STORY_MAX} (same event), but only {cover}: independent reports"
+    if p_same >= SAME_STORY_MIN_PROBABILITY:
+        return Relation.SAME_STORY, f"same event (P = {p_same:.2f}), but only {cover}: independent reports"
     if overall <= RELATED_MAX:
-        return Relation.RELATED, f"overall {overall:.2f} between {SAME_STORY_MAX} and {RELATED_MAX}: shared actors or topic, not the same event"
-    return Relation.UNRELATED, f"overall {overall:.2f} > {RELATED_MAX}"
+        return Relation.RELATED, (f"probably not the same event (P = {p_same:.2f}), but overall {overall:.2f} ≤ "
+                                  f"{RELATED_MAX}: shared actors or topic")
+    return Relation.UNRELATED, f"not the same event (P = {p_same:.2f}) and overall {overall:.2f} > {RELATED_MAX}"

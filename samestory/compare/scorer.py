@@ -1,15 +1,19 @@
-"""The versioned pair scorer: features → the seven SemEval dimensions.
+"""The versioned pair models: features → the seven SemEval dimensions (``scorer-v*``), and features →
+the probability that two articles report the same event (``same-story-v*``).
 
 A scorer is a JSON file in ``models/`` (``scorer-v1.json`` …) holding the feature names, one
 gradient-boosted tree ensemble per dimension (exported from scikit-learn's
 HistGradientBoostingRegressor by ``samestory/compare/train.py``), the digest of the data it was
-trained on and its cross-validated figures. Prediction is a vectorised walk over all trees at once in
+trained on and its cross-validated figures. A same-story model is one gradient-boosted classifier
+(HistGradientBoostingClassifier, exported by ``samestory/compare/train_story.py``) whose summed trees
+give the log-odds. Prediction is a vectorised walk over all trees at once in
 numpy (no scikit-learn needed at run time); tests check it against scikit-learn's own predict.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from functools import lru_cache
 from importlib.resources import files
 from typing import Any
@@ -20,6 +24,18 @@ from ..errors import ModelError
 from ..model import DIMENSIONS
 
 DEFAULT_SCORER = "scorer-v1"
+DEFAULT_SAME_STORY = "same-story-v1"
+#: Features that compare wording, so mean nothing across two languages. The same-story model is
+#: trained with copies of its pairs where these are missing, and sees them missing for such pairs.
+LANGUAGE_BOUND = ("terms_cos", "shingle_min", "shingle_max", "aligned_lexical")
+#: Time prior on the same-story probability when both publication dates are known (the training data,
+#: ECB+, carries none, so the model itself is blind to time): coverage of one event comes within days.
+#: Up to SAME_EVENT_DAYS apart nothing changes; beyond, the odds halve every further SAME_EVENT_DAYS.
+SAME_EVENT_DAYS = 7.0
+
+
+def time_prior(days_apart: float) -> float:
+    return 1.0 if days_apart <= SAME_EVENT_DAYS else 0.5 ** ((days_apart - SAME_EVENT_DAYS) / SAME_EVENT_DAYS)
 
 
 class TreeEnsemble:
@@ -74,27 +90,78 @@ class Scorer:
         self.meta = {k: spec[k] for k in ("trained_on", "data_digest", "cv", "created") if k in spec}
 
     def vector(self, feats: dict[str, float]) -> np.ndarray:
-        missing = [f for f in self.features if f not in feats]
-        if missing:
-            raise ModelError(f"{self.name} needs features the comparison did not compute: {', '.join(missing)}")
-        return np.array([feats[f] for f in self.features], dtype=np.float64)
+        return np.array(_vector(self.name, self.features, feats), dtype=np.float64)
 
     def predict(self, feats: dict[str, float]) -> dict[str, float]:
         x = self.vector(feats)[None, :]
         return {d: round(float(np.clip(self.models[d].predict(x)[0], 1.0, 4.0)), 4) for d in DIMENSIONS}
 
 
-def available() -> list[str]:
-    return sorted(p.name[:-5] for p in files("samestory.compare").joinpath("models").iterdir() if p.name.endswith(".json"))
+class SameStoryModel:
+    """P(the two articles report the same event) from a feature dict."""
+
+    def __init__(self, spec: dict[str, Any]):
+        self.spec = spec
+        self.name: str = spec["name"]
+        self.features: list[str] = spec["features"]
+        self.model = TreeEnsemble(spec["model"])
+        self.meta = {k: spec[k] for k in ("trained_on", "data_digest", "cv", "created") if k in spec}
+
+    def matrix(self, rows: list[dict[str, float]], same_language: list[bool]) -> np.ndarray:
+        X = np.array([_vector(self.name, self.features, f) for f in rows], dtype=np.float64).reshape(len(rows), len(self.features))
+        bound = [i for i, f in enumerate(self.features) if f in LANGUAGE_BOUND]
+        for r, same in enumerate(same_language):
+            if not same:
+                X[r, bound] = np.nan
+        return X
+
+    def probabilities(self, rows: list[dict[str, float]], same_language: list[bool]) -> np.ndarray:
+        if not rows:
+            return np.zeros(0)
+        p = 1.0 / (1.0 + np.exp(-self.model.predict(self.matrix(rows, same_language))))
+        prior = np.array([time_prior(math.expm1(f["published_days"])) if f.get("published_known") else 1.0 for f in rows])
+        return p * prior
+
+    def probability(self, feats: dict[str, float], same_language: bool = True) -> float:
+        return round(float(self.probabilities([feats], [same_language])[0]), 4)
+
+
+def _vector(name: str, names: list[str], feats: dict[str, float]) -> list[float]:
+    missing = [f for f in names if f not in feats]
+    if missing:
+        raise ModelError(f"{name} needs features the comparison did not compute: {', '.join(missing)}")
+    return [feats[f] for f in names]
+
+
+def available(prefix: str = "") -> list[str]:
+    return sorted(p.name[:-5] for p in files("samestory.compare").joinpath("models").iterdir()
+                  if p.name.endswith(".json") and p.name.startswith(prefix))
+
+
+def _spec(name: str, kind: str) -> dict[str, Any]:
+    path = files("samestory.compare").joinpath("models", f"{name}.json")
+    if not path.is_file():
+        prefix = "scorer-" if kind == "scorer" else "same-story-"
+        raise ModelError(f"unknown {kind} {name!r}; available: {', '.join(available(prefix)) or 'none (train one first)'}")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as e:
+        raise ModelError(f"{kind} file {path} is damaged: {e}") from None
 
 
 @lru_cache(maxsize=8)
 def load(name: str = DEFAULT_SCORER) -> Scorer:
     """Load a packaged scorer by name ("scorer-v1"); the error lists the ones available."""
-    path = files("samestory.compare").joinpath("models", f"{name}.json")
-    if not path.is_file():
-        raise ModelError(f"unknown scorer {name!r}; available: {', '.join(available()) or 'none (train one first)'}")
     try:
-        return Scorer(json.loads(path.read_text(encoding="utf-8")))
-    except (KeyError, ValueError) as e:
-        raise ModelError(f"scorer file {path} is damaged: {e}") from None
+        return Scorer(_spec(name, "scorer"))
+    except KeyError as e:
+        raise ModelError(f"scorer {name!r} is damaged: missing {e}") from None
+
+
+@lru_cache(maxsize=8)
+def load_same_story(name: str = DEFAULT_SAME_STORY) -> SameStoryModel:
+    """Load a packaged same-story model by name ("same-story-v1")."""
+    try:
+        return SameStoryModel(_spec(name, "same-story model"))
+    except KeyError as e:
+        raise ModelError(f"same-story model {name!r} is damaged: missing {e}") from None

@@ -32,7 +32,7 @@ def read_text(text: str, *, source: str = "<text>", title: str | None = None, ur
     if title is None:
         title = _take_title(lines)
     if published is None:
-        published = _take_date(lines)
+        published = _take_date(lines) or dateline_date(lines)
     footer_url, removed = _take_url_footer(lines)
     url = url or footer_url
     body = "\n".join(lines)
@@ -96,6 +96,19 @@ def _take_date(lines: list[str]) -> str | None:
         if value:
             lines[i] = ""
             return value
+    return None
+
+
+#: A wire-style dateline opening the first paragraph: "Gdańsk, 15 March 2025 (Baltic Wire) — The …".
+_DATELINE = re.compile(r"^\s*[^\W\d][^,\n]{0,40},\s*([^—–\n]{6,40}?)\s*(?:\([^)\n]{1,40}\)\s*)?(?:—|–|--)\s")
+
+
+def dateline_date(lines: list[str]) -> str | None:
+    """The date in a dateline at the start of the first paragraph, if it is a full date."""
+    for i in _nonempty(lines, 3):
+        m = _DATELINE.match(lines[i])
+        if m and any(c.isdigit() for c in m.group(1)):
+            return parse_date_line(m.group(1))
     return None
 
 

@@ -1,0 +1,132 @@
+"""Train the same-story model (do two articles report the same event?) and export it into the package.
+
+    python -m samestory.compare.train_story --documents ../shared/data/ecbplus_dev/documents.jsonl \\
+        --name same-story-v1
+
+Training pairs come from documents with a gold ``story_id`` and a ``topic`` (ECB+: each topic holds two
+different events of the same kind, so pairs within a topic are same-story pairs and hard negatives):
+
+* every pair of documents within a topic, labelled by whether their stories are equal;
+* for each document, its ``CROSS_NEGATIVES`` nearest documents of other topics (by document vector),
+  labelled different: the easy negatives a store meets all the time.
+
+Every pair appears twice: as computed, and with the wording features (``LANGUAGE_BOUND``) missing, so
+the model can judge a pair written in two languages from what remains (entities, places, dates,
+numbers, quotes, aligned meaning). The figures recorded beside the model come from ``--cv`` folds of
+whole topics (evaluate/clusters.py): pair AUC and the clustering of held-out topics.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..model import Analysis
+from .align import align
+from .features import compute
+from .scorer import LANGUAGE_BOUND, SameStoryModel
+from .train import digest, export
+
+log = logging.getLogger(__name__)
+
+CROSS_NEGATIVES = 3
+#: HistGradientBoostingClassifier settings, fixed beforehand (not searched): shallow trees, shrinkage,
+#: large leaves, because pairs within a topic are strongly correlated.
+PARAMS = {"max_iter": 300, "learning_rate": 0.05, "max_depth": 4, "min_samples_leaf": 40,
+          "l2_regularization": 1.0, "random_state": 0}
+
+
+@dataclass
+class Pair:
+    a: str
+    b: str
+    same: bool
+    features: dict[str, float]
+
+
+def build_pairs(analyses: list[Analysis], gold: dict[str, str], topic: dict[str, str]) -> list[Pair]:
+    by_id = {a.id: a for a in analyses}
+    ids = [a.id for a in analyses]
+    wanted: set[tuple[str, str]] = set()
+    for i, x in enumerate(ids):
+        for y in ids[i + 1:]:
+            if topic[x] == topic[y]:
+                wanted.add((x, y))
+    V = np.stack([a.doc_vector() for a in analyses])
+    T = np.array([topic[i] for i in ids])
+    sims = V @ V.T
+    for i, x in enumerate(ids):
+        order = [j for j in np.argsort(-sims[i]) if T[j] != T[i]][:CROSS_NEGATIVES]
+        for j in order:
+            wanted.add(tuple(sorted((x, ids[j]))))  # type: ignore[arg-type]
+    pairs = []
+    for x, y in sorted(wanted):
+        a, b = by_id[x], by_id[y]
+        pairs.append(Pair(x, y, gold[x] == gold[y], compute(a, b, align(a, b))))
+    return pairs
+
+
+def fit(pairs: list[Pair], name: str) -> SameStoryModel:
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    names = sorted(pairs[0].features)
+    X = np.array([[p.features[k] for k in names] for p in pairs], dtype=np.float64)
+    y = np.array([p.same for p in pairs])
+    masked = X.copy()
+    masked[:, [i for i, k in enumerate(names) if k in LANGUAGE_BOUND]] = np.nan
+    clf = HistGradientBoostingClassifier(**PARAMS).fit(np.vstack([X, masked]), np.concatenate([y, y]))
+    return SameStoryModel({"name": name, "features": names, "params": PARAMS, "model": export(clf, PARAMS["max_depth"])})
+
+
+def auc(model: SameStoryModel, pairs: list[Pair]) -> float:
+    from sklearn.metrics import roc_auc_score
+
+    y = [p.same for p in pairs]
+    if len(set(y)) < 2:
+        return float("nan")
+    return float(roc_auc_score(y, model.probabilities([p.features for p in pairs], [True] * len(pairs))))
+
+
+def main(argv: list[str] | None = None) -> int:
+    from ..analyse import Analyser
+    from ..analyse.cache import AnalysisCache
+    from ..evaluate.clusters import cross_validate, load_documents
+
+    ap = argparse.ArgumentParser(prog="python -m samestory.compare.train_story", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--documents", required=True)
+    ap.add_argument("--name", default="same-story-v1")
+    ap.add_argument("--cv", type=int, default=5)
+    ap.add_argument("--cache", default=".cache/analyses.sqlite")
+    ap.add_argument("--out", default=str(Path(__file__).parent / "models"))
+    args = ap.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+
+    arts, gold, topic, skipped = load_documents(args.documents)
+    analyses = list(Analyser(cache=AnalysisCache(args.cache)).analyse_many(arts))
+    log.info("%d documents analysed, %d skipped", len(analyses), len(skipped))
+    cv = cross_validate(analyses, gold, topic, args.cv)
+    log.info(json.dumps(cv, indent=1))
+    pairs = build_pairs(analyses, gold, topic)
+    model = fit(pairs, args.name)
+    spec: dict[str, Any] = {"name": args.name, "features": model.features, "params": PARAMS,
+                            "trained_on": {"documents": Path(args.documents).name, "n_documents": len(analyses),
+                                           "n_pairs": len(pairs), "n_same": sum(p.same for p in pairs)},
+                            "data_digest": digest([args.documents]), "cv": cv, "created": dt.date.today().isoformat()}
+    spec["model"] = model.spec["model"]
+    out = Path(args.out) / f"{args.name}.json"
+    out.write_text(json.dumps(spec, separators=(",", ":")), encoding="utf-8")
+    log.info("wrote %s (%.0f kB)", out, out.stat().st_size / 1024)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

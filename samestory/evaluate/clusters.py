@@ -1,0 +1,110 @@
+"""Story clustering against gold stories: BCubed precision/recall/F1 and the adjusted Rand index.
+
+    samestory eval clusters --documents ../shared/data/ecbplus_dev/documents.jsonl [--cv 5] --json
+
+Documents are JSON Lines with ``id``, ``text`` (and optionally ``title``, ``published``) and the gold
+``story_id``. Without ``--cv`` the packaged same-story model clusters every document, in file order.
+With ``--cv K`` the same-story model is retrained K times on the pairs of K−1 folds of topics (the
+``topic`` field; the story id when there is none) and clusters the held-out topics' documents only;
+the figures are over the union of those held-out clusterings (stories never span two folds there,
+which the report says).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import Counter, defaultdict
+from typing import Any
+
+from ..errors import InputError
+from ..group.cluster import Judge, cluster
+from ..model import Analysis, Article
+from ..read import iter_articles
+
+log = logging.getLogger(__name__)
+
+
+def bcubed(gold: list[Any], pred: list[Any]) -> tuple[float, float, float]:
+    """BCubed precision, recall and F1 (Bagga & Baldwin 1998; Amigó et al. 2009), item-averaged."""
+    n = len(gold)
+    if n == 0:
+        return 0.0, 0.0, 0.0
+    joint = Counter(zip(gold, pred))
+    g, p = Counter(gold), Counter(pred)
+    prec = sum(joint[(gi, pi)] / p[pi] for gi, pi in zip(gold, pred)) / n
+    rec = sum(joint[(gi, pi)] / g[gi] for gi, pi in zip(gold, pred)) / n
+    return prec, rec, (2 * prec * rec / (prec + rec) if prec + rec else 0.0)
+
+
+def report(gold: list[Any], pred: list[Any], topics: list[Any] | None = None) -> dict[str, Any]:
+    from sklearn.metrics import adjusted_rand_score
+
+    p, r, f = bcubed(gold, pred)
+    out: dict[str, Any] = {"n_documents": len(gold), "n_gold_stories": len(set(gold)), "n_stories": len(set(pred)),
+                           "bcubed_precision": round(p, 4), "bcubed_recall": round(r, 4), "bcubed_f1": round(f, 4),
+                           "ari": round(float(adjusted_rand_score(gold, pred)), 4)}
+    if topics is not None:
+        spans: dict[Any, set] = defaultdict(set)
+        for t, s in zip(topics, pred):
+            spans[s].add(t)
+        out["stories_spanning_topics"] = sum(1 for ts in spans.values() if len(ts) > 1)
+    return out
+
+
+def load_documents(path: str) -> tuple[list[Article], dict[str, str], dict[str, str], list[InputError]]:
+    """Articles (read by samestory's JSON reader), gold story and topic by article id, and the lines
+    that could not be read (reported, then left out of the figures)."""
+    gold: dict[str, str] = {}
+    topic: dict[str, str] = {}
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                r = json.loads(line)
+                gold[str(r["id"])] = str(r["story_id"])
+                topic[str(r["id"])] = str(r.get("topic", r["story_id"]))
+            except (json.JSONDecodeError, KeyError, TypeError) as e:
+                raise InputError(f"{path}:{n}", f"a clustering document needs 'id' and 'story_id' ({e})") from None
+    skipped: list[InputError] = []
+    arts = [a for a in iter_articles([path], format="jsonl", on_error=skipped.append) if a.id in gold]
+    return arts, gold, topic, skipped
+
+
+def folds_of(topics: list[str], k: int) -> dict[str, int]:
+    """Topic → fold: topics in sorted order dealt round-robin into k folds (declared, not searched)."""
+    order = sorted(set(topics), key=lambda t: (len(t), t))
+    return {t: i % k for i, t in enumerate(order)}
+
+
+def evaluate(analyses: list[Analysis], gold: dict[str, str], topic: dict[str, str], judge: Judge | None = None) -> dict[str, Any]:
+    pred = cluster(analyses, judge)
+    ids = [a.id for a in analyses]
+    return report([gold[i] for i in ids], pred, [topic[i] for i in ids])
+
+
+def cross_validate(analyses: list[Analysis], gold: dict[str, str], topic: dict[str, str], k: int) -> dict[str, Any]:
+    """Retrain the same-story model without each fold of topics, cluster that fold with it."""
+    from ..compare import train_story
+
+    fold = folds_of([topic[a.id] for a in analyses], k)
+    pairs = train_story.build_pairs(analyses, gold, topic)
+    golds, preds, topics, aucs = [], [], [], []
+    offset = 0
+    for i in range(k):
+        test = [a for a in analyses if fold[topic[a.id]] == i]
+        train_pairs = [p for p in pairs if fold[topic[p.a]] != i and fold[topic[p.b]] != i]
+        test_pairs = [p for p in pairs if fold[topic[p.a]] == i and fold[topic[p.b]] == i]
+        model = train_story.fit(train_pairs, name=f"cv-fold-{i}")
+        aucs.append(train_story.auc(model, test_pairs))
+        pred = cluster(test, Judge(model))
+        preds.extend(p + offset for p in pred)
+        offset += max(pred, default=0) + 1
+        golds.extend(gold[a.id] for a in test)
+        topics.extend(topic[a.id] for a in test)
+        log.info("fold %d: %d documents, pair AUC %.3f", i, len(test), aucs[-1])
+    out = report(golds, preds, topics)
+    out.update({"folds": k, "grouping": "topics, round-robin in sorted order; stories cannot span folds",
+                "pair_auc_mean": round(float(sum(aucs) / len(aucs)), 4)})
+    return out

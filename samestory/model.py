@@ -264,3 +264,33 @@ class Comparison:
         d["overall"] = self.overall
         d["languages"] = list(self.languages)
         return d
+
+
+@dataclass
+class CopyEdge:
+    """``copy`` was made from ``source`` (a duplicate or rewrite), with why this direction."""
+
+    source: str
+    copy: str
+    relation: str
+    evidence: str
+
+
+@dataclass
+class Story:
+    """A story in a store: its articles in time order, outlets, copy lineage and independent sources."""
+
+    id: int
+    title: str | None
+    articles: list[dict[str, Any]]  # rowid, id, source, title, url, outlet, published, language, added
+    outlets: list[str]
+    first: str | None  # earliest publication date (or the time added, when no article carries a date)
+    last: str | None
+    lineage: list[CopyEdge]
+    independent_sources: int  # articles left once every copy is folded into its source
+    originals: list[str]  # the most complete article of each group of copies
+    events: list[dict[str, Any]]  # new / joined / merged, from the store's log
+    versions: dict[str, str]
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)

@@ -29,6 +29,28 @@ def cache_key(article: Article) -> str:
     return hashlib.blake2b(parts.encode("utf-8"), digest_size=16).hexdigest()
 
 
+#: The columns an analysis is stored in, here and in the store (group/store.py).
+PACKED_COLUMNS = "meta, sentence_vectors, title_vector, quote_vectors, shingles, minhash"
+
+
+def pack(a: Analysis) -> tuple:
+    """An analysis as SQLite values for PACKED_COLUMNS: JSON for the structure, raw arrays for vectors."""
+    meta = json.dumps(a.as_dict(vectors=False), ensure_ascii=False)
+    tv = None if a.title_vector is None else a.title_vector.astype(np.float32).tobytes()
+    return (meta, a.sentence_vectors.astype(np.float32).tobytes(), tv, a.quote_vectors.astype(np.float32).tobytes(),
+            a.shingles.tobytes(), a.minhash.tobytes())
+
+
+def unpack(row: tuple) -> Analysis:
+    d = json.loads(row[0])
+    d["sentence_vectors"] = np.frombuffer(row[1], dtype=np.float32)
+    d["title_vector"] = None if row[2] is None else np.frombuffer(row[2], dtype=np.float32)
+    d["quote_vectors"] = np.frombuffer(row[3], dtype=np.float32)
+    d["shingles"] = np.frombuffer(row[4], dtype=np.uint64)
+    d["minhash"] = np.frombuffer(row[5], dtype=np.uint64)
+    return Analysis.from_dict(d)
+
+
 class AnalysisCache:
     def __init__(self, path: str | Path):
         self.path = Path(path)
@@ -40,29 +62,18 @@ class AnalysisCache:
 
     def get(self, article: Article, version: str) -> Analysis | None:
         with self._lock:
-            row = self._db.execute("SELECT meta, sentence_vectors, title_vector, quote_vectors, shingles, minhash FROM analyses "
-                                   "WHERE key=? AND version=?", (cache_key(article), version)).fetchone()
+            row = self._db.execute(f"SELECT {PACKED_COLUMNS} FROM analyses WHERE key=? AND version=?",
+                                   (cache_key(article), version)).fetchone()
         if row is None:
             return None
-        d = json.loads(row[0])
-        d["sentence_vectors"] = np.frombuffer(row[1], dtype=np.float32)
-        d["title_vector"] = None if row[2] is None else np.frombuffer(row[2], dtype=np.float32)
-        d["quote_vectors"] = np.frombuffer(row[3], dtype=np.float32)
-        d["shingles"] = np.frombuffer(row[4], dtype=np.uint64)
-        d["minhash"] = np.frombuffer(row[5], dtype=np.uint64)
-        a = Analysis.from_dict(d)
+        a = unpack(row)
         a.article = article  # same content; keep this reading's source and id
         return a
 
     def put(self, a: Analysis) -> None:
-        meta = json.dumps(a.as_dict(vectors=False), ensure_ascii=False)
-        tv = None if a.title_vector is None else a.title_vector.astype(np.float32).tobytes()
         with self._lock, self._db:
             self._db.execute("INSERT OR REPLACE INTO analyses VALUES (?,?,?,?,?,?,?,?)",
-                             (cache_key(a.article), a.versions["analyser"], meta,
-                              a.sentence_vectors.astype(np.float32).tobytes(), tv,
-                              a.quote_vectors.astype(np.float32).tobytes(),
-                              a.shingles.tobytes(), a.minhash.tobytes()))
+                             (cache_key(a.article), a.versions["analyser"], *pack(a)))
 
     def close(self) -> None:
         self._db.close()

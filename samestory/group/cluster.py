@@ -75,6 +75,7 @@ class Clusterer:
         self.story_of: dict[int, int] = {}
         self.members: dict[int, list[int]] = {}
         self.next_story = 1
+        self._pending: tuple[int, Analysis] | None = None
 
     # -- state (the store restores it with these) -------------------------------------------------
     def restore(self, key: int, story: int) -> None:
@@ -83,7 +84,18 @@ class Clusterer:
         self.next_story = max(self.next_story, story + 1)
 
     # -- the decision ------------------------------------------------------------------------------
+    def _get(self, key: int) -> Analysis:
+        """An analysis by key; the article being added is not in the caller's storage yet."""
+        return self._pending[1] if self._pending and self._pending[0] == key else self.get(key)
+
     def add(self, key: int, a: Analysis) -> Decision:
+        self._pending = (key, a)
+        try:
+            return self._add(key, a)
+        finally:
+            self._pending = None
+
+    def _add(self, key: int, a: Analysis) -> Decision:
         vec = a.doc_vector()
         near = [(k, c) for k, c in self.index.search(vec, NEIGHBOURS) if c >= MIN_COSINE and k in self.story_of and k != key]
         by_story: dict[int, list[int]] = {}
@@ -93,7 +105,7 @@ class Clusterer:
         scored = 0
         for story, hits in by_story.items():
             sample = _sample(self.members[story], hits, SAMPLE)
-            p = self.judge.probabilities(a, [self.get(m) for m in sample])
+            p = self.judge.probabilities(a, [self._get(m) for m in sample])
             scored += len(sample)
             links[story] = float(p.mean())
         self.index.add([key], vec[None, :])
@@ -118,8 +130,8 @@ class Clusterer:
     def story_link(self, s1: int, s2: int) -> tuple[float, int]:
         """Mean same-story probability over sampled pairs across two stories, and the pairs scored."""
         left = _sample(self.members[s1], [], MERGE_SAMPLE)
-        right = [self.get(m) for m in _sample(self.members[s2], [], MERGE_SAMPLE)]
-        ps = [self.judge.probabilities(self.get(m), right) for m in left]
+        right = [self._get(m) for m in _sample(self.members[s2], [], MERGE_SAMPLE)]
+        ps = [self.judge.probabilities(self._get(m), right) for m in left]
         return float(np.mean(np.concatenate(ps))), len(left) * len(right)
 
     def _found(self, key: int) -> int:

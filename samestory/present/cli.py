@@ -17,6 +17,7 @@ from typing import Any
 
 from .. import __version__
 from ..errors import InputError, ModelError, SamestoryError, VersionMismatchError
+from . import cli_group
 
 log = logging.getLogger("samestory")
 
@@ -184,6 +185,8 @@ def build_parser() -> argparse.ArgumentParser:
     _cache_opts(d)
     d.set_defaults(func=cmd_demo)
 
+    cli_group.add_commands(sub, _read_opts, _cache_opts)
+
     e = sub.add_parser("eval", help="measure quality on labelled data")
     esub = e.add_subparsers(dest="what", required=True, metavar="WHAT")
     ep = esub.add_parser("pairs", help="Pearson of predicted vs human SemEval-2022 Task 8 labels",
@@ -196,6 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
     ep.add_argument("--scorer", default=DEFAULT_SCORER)
     _cache_opts(ep)
     ep.set_defaults(func=cmd_eval_pairs)
+    cli_group.add_eval_clusters(esub, _cache_opts)
     return p
 
 

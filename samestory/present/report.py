@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from ..model import DIMENSIONS, Analysis, Comparison
+from ..model import DIMENSIONS, Analysis, Comparison, Story
 
 _SCALE = "1 = very similar … 4 = very dissimilar"
 
@@ -58,4 +58,25 @@ def comparison_text(c: Comparison, a: Analysis, b: Analysis, max_items: int = 6)
     out.append("")
     v = c.versions
     out.append(f"versions: {v.get('analyser')}, scorer {v.get('scorer')}, embeddings {v.get('embeddings')}, ner {v.get('ner')}")
+    return "\n".join(out)
+
+
+def story_text(s: Story) -> str:
+    """A story as text: header, timeline of its articles, copy lineage and independent sources."""
+    out = [f"story {s.id}: {s.title or '(no title)'}",
+           f"{len(s.articles)} articles from {len(s.outlets)} outlets, {s.first or '?'} → {s.last or '?'}; "
+           f"{s.independent_sources} independent sources"]
+    if s.outlets:
+        out.append("outlets: " + ", ".join(s.outlets))
+    out.append("\ntimeline:")
+    for r in s.articles:
+        when = (r["published"] or f"(added {r['added'][:10]})")[:22]
+        out.append(f"  {when:<22} {r['outlet'] or '-':<22} {_short(r['title'] or r['source'], 70)}  [{r['id']}]")
+    if s.lineage:
+        out.append("\ncopies (source → copy):")
+        for e in s.lineage:
+            out.append(f"  {e.source} → {e.copy}  {e.relation}: {_short(e.evidence, 140)}")
+    merges = [e for e in s.events if e["kind"] == "merged"]
+    if merges:
+        out.append("\nmerged in: " + ", ".join(f"story {e['other']} ({e['time'][:10]})" for e in merges))
     return "\n".join(out)

@@ -1,0 +1,263 @@
+"""The embedded store: articles, their analyses and their stories in one SQLite file, plus a vector index.
+
+    DIR/store.sqlite     articles (with analysis), stories, the event log (new, joined, merged)
+    DIR/vectors.usearch  HNSW index over document vectors, derived: rebuilt from SQLite when behind
+
+Crash safety: each article is stored with its story decision in one SQLite transaction (WAL journal),
+so after a kill the store holds whole articles only; the index file is saved after commits and
+brought up to date from SQLite when the store opens. Ingest is idempotent: an article is keyed by its
+content (text, title, date, language), and one already stored is skipped before it is analysed, so a
+re-run after an interruption picks up where the last one stopped.
+
+A store is bound to one analyser version and one same-story model (recorded at creation); opening it
+with others is an error rather than a silent mix of incomparable vectors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from ..analyse import ANALYSER_VERSION, Analyser
+from ..analyse.cache import PACKED_COLUMNS, cache_key, pack, unpack
+from ..compare.scorer import DEFAULT_SAME_STORY
+from ..errors import InputError, SamestoryError, VersionMismatchError
+from ..model import Analysis, Article
+from .cluster import Clusterer, Decision, Judge
+from .index import VectorIndex
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = "1"
+#: Save the vector index after this many new articles (and at the end of every ingest).
+SAVE_EVERY = 500
+
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (
+  rowid INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, id TEXT NOT NULL, source TEXT NOT NULL,
+  title TEXT, url TEXT, outlet TEXT, published TEXT, language TEXT, added TEXT NOT NULL,
+  story INTEGER NOT NULL, doc_vector BLOB NOT NULL,
+  {", ".join(c.strip() + (" BLOB" if c.strip() != "meta" else " TEXT NOT NULL") for c in PACKED_COLUMNS.split(","))});
+CREATE INDEX IF NOT EXISTS articles_story ON articles(story);
+CREATE INDEX IF NOT EXISTS articles_id ON articles(id);
+CREATE TABLE IF NOT EXISTS stories (
+  id INTEGER PRIMARY KEY, created TEXT NOT NULL, updated TEXT NOT NULL, merged_into INTEGER);
+CREATE TABLE IF NOT EXISTS events (
+  seq INTEGER PRIMARY KEY, time TEXT NOT NULL, kind TEXT NOT NULL, story INTEGER NOT NULL,
+  other INTEGER, article INTEGER, link REAL);
+"""
+
+
+class StoreError(SamestoryError):
+    pass
+
+
+@dataclass
+class IngestResult:
+    added: int = 0
+    already_stored: int = 0
+    skipped: int = 0  # unreadable inputs, reported through on_error
+    new_stories: int = 0
+    merges: int = 0
+
+
+class Store:
+    def __init__(self, path: str | Path, *, same_story: str = DEFAULT_SAME_STORY, create: bool = True):
+        self.dir = Path(path)
+        db_path = self.dir / "store.sqlite"
+        if not db_path.exists() and not create:
+            raise StoreError(f"{self.dir}: no samestory store here (create one with `samestory ingest PATH --store {self.dir}`)")
+        if self.dir.exists() and not self.dir.is_dir():
+            raise StoreError(f"{self.dir}: not a directory")
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(db_path)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: a crash loses no committed transaction's consistency
+        self.db.executescript(_SCHEMA)
+        self._bind_versions(same_story)
+        self._cached_analysis = lru_cache(maxsize=4096)(self._analysis)
+        self.index_path = self.dir / "vectors.usearch"
+        self.clusterer = Clusterer(self.analysis, Judge(name=self.meta("same_story")), self._open_index())
+        for rowid, story in self.db.execute("SELECT rowid, story FROM articles ORDER BY rowid"):
+            self.clusterer.restore(rowid, story)
+        self._unsaved = 0
+
+    # -- versions ----------------------------------------------------------------------------------
+    def meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def _bind_versions(self, same_story: str) -> None:
+        want = {"schema": SCHEMA_VERSION, "analyser": ANALYSER_VERSION, "same_story": same_story}
+        have = dict(self.db.execute("SELECT key, value FROM meta").fetchall())
+        if not have:
+            with self.db:
+                self.db.executemany("INSERT INTO meta VALUES (?,?)", list(want.items()))
+            return
+        wrong = {k: (have.get(k), v) for k, v in want.items() if have.get(k) != v}
+        if wrong:
+            what = ", ".join(f"{k} {a} (this samestory: {b})" for k, (a, b) in wrong.items())
+            raise VersionMismatchError(f"{self.dir}: the store was built with {what}; ingest into a new store")
+
+    # -- the vector index --------------------------------------------------------------------------
+    def _open_index(self) -> VectorIndex:
+        ix = VectorIndex.load(self.index_path) or VectorIndex()
+        stored = {r for (r,) in self.db.execute("SELECT rowid FROM articles")}
+        extra = [k for k in ix._index.keys if int(k) not in stored] if len(ix) > len(stored) else []
+        if extra:  # cannot happen with saves after commits, but a copied-in index file might
+            ix = VectorIndex()
+        missing = [r for r in sorted(stored) if r not in ix]
+        if missing:
+            log.info("bringing the vector index up to date: %d articles", len(missing))
+            for i in range(0, len(missing), 2000):
+                chunk = missing[i:i + 2000]
+                rows = self.db.execute(f"SELECT rowid, doc_vector FROM articles WHERE rowid IN ({','.join('?' * len(chunk))})", chunk)
+                keys, vecs = zip(*[(r, np.frombuffer(v, dtype=np.float32)) for r, v in rows])
+                ix.add(list(keys), np.stack(vecs))
+            ix.save(self.index_path)
+        return ix
+
+    def save_index(self) -> None:
+        self.clusterer.index.save(self.index_path)
+        self._unsaved = 0
+
+    # -- reading back -------------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+    def analysis(self, rowid: int) -> Analysis:
+        return self._cached_analysis(rowid)
+
+    def _analysis(self, rowid: int) -> Analysis:
+        row = self.db.execute(f"SELECT {PACKED_COLUMNS}, source, id FROM articles WHERE rowid=?", (rowid,)).fetchone()
+        if row is None:
+            raise StoreError(f"{self.dir}: no article with row {rowid}")
+        a = unpack(row[:6])
+        a.article.source, a.article.id = row[6], row[7]
+        return a
+
+    def rowid_of(self, ref: str) -> int:
+        """An article by its id (as given by the input or the content hash) or by its row number."""
+        row = self.db.execute("SELECT rowid FROM articles WHERE id=? ORDER BY rowid LIMIT 1", (ref,)).fetchone()
+        if row is None and ref.isdigit():
+            row = self.db.execute("SELECT rowid FROM articles WHERE rowid=?", (int(ref),)).fetchone()
+        if row is None:
+            raise StoreError(f"{self.dir}: no stored article {ref!r}")
+        return row[0]
+
+    def has(self, article: Article) -> bool:
+        return self.db.execute("SELECT 1 FROM articles WHERE key=?", (cache_key(article),)).fetchone() is not None
+
+    # -- writing -------------------------------------------------------------------------------------
+    def add(self, a: Analysis) -> Decision | None:
+        """Store one analysed article and its story decision in one transaction; None if already stored."""
+        key = cache_key(a.article)
+        if a.versions.get("analyser") != self.meta("analyser"):
+            raise VersionMismatchError(f"{a.article.source}: analysed by {a.versions.get('analyser')}, "
+                                       f"the store holds {self.meta('analyser')}")
+        if self.db.execute("SELECT 1 FROM articles WHERE key=?", (key,)).fetchone():
+            return None
+        rowid = (self.db.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()[0]) + 1
+        d = self.clusterer.add(rowid, a)  # also adds the vector to the in-memory index
+        now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        art = a.article
+        with self.db:
+            self.db.execute(f"INSERT INTO articles (rowid, key, id, source, title, url, outlet, published, language, added, "
+                            f"story, doc_vector, {PACKED_COLUMNS}) VALUES ({','.join('?' * 18)})",
+                            (rowid, key, art.id, art.source, art.title, art.url, art.outlet, a.published, a.language, now,
+                             d.story, a.doc_vector().tobytes(), *pack(a)))
+            if d.action == "new":
+                self.db.execute("INSERT INTO stories VALUES (?,?,?,NULL)", (d.story, now, now))
+            else:
+                self.db.execute("UPDATE stories SET updated=? WHERE id=?", (now, d.story))
+            self.db.execute("INSERT INTO events (time, kind, story, other, article, link) VALUES (?,?,?,?,?,?)",
+                            (now, d.action if d.action != "merged" else "joined", d.story, None, rowid, d.link))
+            for gone in d.merged:
+                self.db.execute("UPDATE articles SET story=? WHERE story=?", (d.story, gone))
+                self.db.execute("UPDATE stories SET merged_into=?, updated=? WHERE id=?", (d.story, now, gone))
+                self.db.execute("INSERT INTO events (time, kind, story, other, article, link) VALUES (?,?,?,?,?,NULL)",
+                                (now, "merged", d.story, gone, rowid))
+        self._unsaved += 1
+        if self._unsaved >= SAVE_EVERY:
+            self.save_index()
+        return d
+
+    def ingest(self, articles: Iterable[Article], analyser: Analyser, *,
+               on_decision: Callable[[Article, Decision | None], None] | None = None,
+               on_error: Callable[[InputError], None] | None = None) -> IngestResult:
+        """Analyse and store articles, skipping those already stored (before analysing them)."""
+        res = IngestResult()
+
+        def fresh() -> Iterator[Article]:
+            for art in articles:
+                if self.has(art):
+                    res.already_stored += 1
+                    if on_decision:
+                        on_decision(art, None)
+                    continue
+                yield art
+
+        try:
+            for a in analyser.analyse_many(fresh()):
+                d = self.add(a)
+                if d is None:  # the same article twice in this batch
+                    res.already_stored += 1
+                else:
+                    res.added += 1
+                    res.new_stories += d.action == "new"
+                    res.merges += len(d.merged)
+                if on_decision:
+                    on_decision(a.article, d)
+        finally:
+            self.save_index()
+        return res
+
+    # -- stories ---------------------------------------------------------------------------------------
+    def story_ids(self) -> list[int]:
+        return [s for (s,) in self.db.execute("SELECT id FROM stories WHERE merged_into IS NULL ORDER BY id")]
+
+    def resolve_story(self, story: int) -> int:
+        """A story id, following merges: an old id still finds its story."""
+        seen = set()
+        while story not in seen:
+            seen.add(story)
+            row = self.db.execute("SELECT merged_into FROM stories WHERE id=?", (story,)).fetchone()
+            if row is None:
+                raise StoreError(f"{self.dir}: no story {story}")
+            if row[0] is None:
+                return story
+            story = row[0]
+        raise StoreError(f"{self.dir}: story {story} merges in a loop")
+
+    def members(self, story: int) -> list[int]:
+        return [r for (r,) in self.db.execute("SELECT rowid FROM articles WHERE story=? ORDER BY coalesce(published, added), rowid", (story,))]
+
+    def rows(self, story: int) -> list[dict]:
+        cols = ["rowid", "id", "source", "title", "url", "outlet", "published", "language", "added"]
+        return [dict(zip(cols, r)) for r in self.db.execute(
+            f"SELECT {', '.join(cols)} FROM articles WHERE story=? ORDER BY coalesce(published, added), rowid", (story,))]
+
+    def events(self, story: int) -> list[dict]:
+        cols = ["seq", "time", "kind", "story", "other", "article", "link"]
+        return [dict(zip(cols, r)) for r in self.db.execute(
+            f"SELECT {', '.join(cols)} FROM events WHERE story=? OR other=? ORDER BY seq", (story, story))]
+
+    def close(self) -> None:
+        self.save_index()
+        self.db.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+

@@ -1,0 +1,190 @@
+"""The store commands of ``samestory``: ingest, stories, story, similar, and ``eval clusters``.
+
+A thin layer over samestory.group (store, clustering, story summaries) and samestory.evaluate.clusters.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+
+DEFAULT_STORE = "samestory-store"
+
+
+def default_store() -> str:
+    return os.environ.get("SAMESTORY_STORE") or DEFAULT_STORE
+
+
+def _store(args: argparse.Namespace, create: bool = False):
+    from ..group.store import Store
+
+    return Store(args.store, create=create)
+
+
+def _dump(obj: Any) -> None:
+    json.dump(obj, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from ..read import iter_articles
+    from .cli import EXIT_OK, EXIT_SKIPPED, _analyser
+
+    skipped: list[InputError] = []
+    bar = tqdm(desc="ingest", unit=" articles", file=sys.stderr, disable=args.quiet or None)
+
+    def report(e: InputError) -> None:
+        skipped.append(e)
+        bar.write(f"samestory: skipped {e}", file=sys.stderr)
+
+    def step(art, decision) -> None:
+        bar.update(1)
+        if args.verbose_decisions and decision is not None:
+            bar.write(f"{art.source}: {decision.action} story {decision.story}", file=sys.stderr)
+
+    with _store(args, create=True) as store:
+        arts = iter_articles(args.paths, format=args.format, encoding=args.encoding, on_error=report)
+        res = store.ingest(arts, _analyser(args), on_decision=step, on_error=report)
+        bar.close()
+        summary = {"store": str(store.dir), "added": res.added, "already_stored": res.already_stored,
+                   "skipped": len(skipped), "new_stories": res.new_stories, "merges": res.merges,
+                   "articles": len(store), "stories": len(store.story_ids())}
+    if args.json:
+        _dump(summary)
+    else:
+        print(f"{summary['added']} added, {summary['already_stored']} already stored, {summary['skipped']} skipped; "
+              f"{summary['new_stories']} new stories, {summary['merges']} merges. The store {summary['store']} "
+              f"holds {summary['articles']} articles in {summary['stories']} stories.")
+    return EXIT_SKIPPED if skipped else EXIT_OK
+
+
+def cmd_stories(args: argparse.Namespace) -> int:
+    from ..group.story import overview
+    from .cli import EXIT_OK
+
+    with _store(args) as store:
+        rows = [r for r in overview(store) if r["size"] >= args.min_size]
+    if args.json:
+        _dump(rows)
+        return EXIT_OK
+    print(f"{'story':>6} {'articles':>8} {'outlets':>7}  {'first':<10} {'last':<10}  title")
+    for r in rows:
+        print(f"{r['id']:>6} {r['size']:>8} {r['outlets']:>7}  {(r['first'] or '')[:10]:<10} {(r['last'] or '')[:10]:<10}  "
+              f"{r['title'] or '(no title)'}")
+    return EXIT_OK
+
+
+def cmd_story(args: argparse.Namespace) -> int:
+    from ..group.story import summarise
+    from .cli import EXIT_OK
+    from .report import story_text
+
+    with _store(args) as store:
+        s = summarise(store, args.id)
+    if args.json:
+        _dump(s.as_dict())
+    else:
+        print(story_text(s))
+    return EXIT_OK
+
+
+def cmd_similar(args: argparse.Namespace) -> int:
+    from ..group.similar import similar
+    from ..read import read
+    from .cli import EXIT_OK, _analyser
+
+    with _store(args) as store:
+        if Path(args.article).exists() or args.article == "-":
+            query = next(_analyser(args).analyse_many([read(args.article, format=args.format, encoding=args.encoding)]))
+        else:
+            query = store.analysis(store.rowid_of(args.article))
+        hits = similar(store, query, args.k)
+    if args.json:
+        _dump(hits)
+        return EXIT_OK
+    print(f"{'cosine':>6} {'P(same)':>7} {'overall':>7}  {'relation':<10} {'story':>5}  article")
+    for h in hits:
+        print(f"{h['cosine']:6.3f} {h['same_story_probability']:7.2f} {h['overall']:7.2f}  {h['relation']:<10} "
+              f"{h['story']:>5}  {h['id']}  {h['title'] or h['source']}")
+    return EXIT_OK
+
+
+def cmd_eval_clusters(args: argparse.Namespace) -> int:
+    from ..evaluate.clusters import cross_validate, evaluate, load_documents
+    from .cli import EXIT_OK, _analyser
+
+    if not Path(args.documents).is_file():
+        raise InputError(args.documents, "no such file")
+    arts, gold, topic, skipped = load_documents(args.documents)
+    for e in skipped:
+        print(f"samestory: skipped {e}", file=sys.stderr)
+    analyses = list(_analyser(args).analyse_many(arts))
+    result = cross_validate(analyses, gold, topic, args.cv) if args.cv else evaluate(analyses, gold, topic)
+    result["skipped_documents"] = len(skipped)
+    result["mode"] = f"{args.cv}-fold cross-validation by topic" if args.cv else "packaged same-story model"
+    if args.json:
+        _dump(result)
+    else:
+        print(f"{result['mode']}: {result['n_documents']} documents, {result['n_gold_stories']} gold stories, "
+              f"{result['n_stories']} found\n  BCubed P {result['bcubed_precision']}  R {result['bcubed_recall']}  "
+              f"F1 {result['bcubed_f1']}\n  ARI {result['ari']}")
+    return EXIT_OK
+
+
+def add_commands(sub: argparse._SubParsersAction, read_opts, cache_opts) -> None:
+    def store_opt(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--store", default=default_store(), metavar="DIR",
+                       help=f"store folder (default: $SAMESTORY_STORE or ./{DEFAULT_STORE})")
+
+    i = sub.add_parser("ingest", help="add articles to a store and group them into stories",
+                       description="Read, analyse and store articles; each joins a story or founds one. Articles "
+                                   "already stored are skipped, so an interrupted ingest can simply be run again.")
+    i.add_argument("paths", nargs="+", help="files, folders, JSON/JSONL dumps or - for standard input")
+    i.add_argument("--json", action="store_true", help="print the summary as JSON")
+    i.add_argument("--quiet", action="store_true", help="no progress bar")
+    i.add_argument("--verbose-decisions", action="store_true", help="print each article's story decision on stderr")
+    store_opt(i)
+    read_opts(i)
+    cache_opts(i)
+    i.set_defaults(func=cmd_ingest)
+
+    s = sub.add_parser("stories", help="list the stories in a store, largest first")
+    s.add_argument("--min-size", type=int, default=1, help="only stories with at least this many articles")
+    s.add_argument("--json", action="store_true")
+    store_opt(s)
+    s.set_defaults(func=cmd_stories)
+
+    st = sub.add_parser("story", help="one story: articles, outlets, timeline, copy lineage, independent sources")
+    st.add_argument("id", type=int, help="story id (an id merged into another story still finds it)")
+    st.add_argument("--json", action="store_true")
+    store_opt(st)
+    st.set_defaults(func=cmd_story)
+
+    si = sub.add_parser("similar", help="the stored articles nearest to one article, with their relation")
+    si.add_argument("article", help="a stored article's id, or a file to compare with the store")
+    si.add_argument("-k", type=int, default=10, help="how many (default 10)")
+    si.add_argument("--json", action="store_true")
+    store_opt(si)
+    read_opts(si)
+    cache_opts(si)
+    si.set_defaults(func=cmd_similar)
+
+
+def add_eval_clusters(esub: argparse._SubParsersAction, cache_opts) -> None:
+    ec = esub.add_parser("clusters", help="BCubed F1 and ARI of the story clustering against gold stories",
+                         description="Cluster documents carrying a gold story_id (JSONL: id, text, story_id, "
+                                     "optionally topic) and score the clusters.")
+    ec.add_argument("--documents", required=True, help="documents JSONL with id, text and story_id")
+    ec.add_argument("--cv", type=int, metavar="K",
+                    help="retrain the same-story model in K folds of topics and cluster each held-out fold")
+    ec.add_argument("--json", action="store_true")
+    cache_opts(ec)
+    ec.set_defaults(func=cmd_eval_clusters)

@@ -130,13 +130,25 @@ def cmd_eval_clusters(args: argparse.Namespace) -> int:
     result = cross_validate(analyses, gold, topic, args.cv) if args.cv else evaluate(analyses, gold, topic)
     result["skipped_documents"] = len(skipped)
     result["mode"] = f"{args.cv}-fold cross-validation by topic" if args.cv else "packaged same-story model"
+    if not args.cv and trained_on(args.documents):
+        result["warning"] = ("the packaged same-story model was trained on these documents: these figures are in-sample; "
+                             "--cv K gives held-out figures")
     if args.json:
         _dump(result)
     else:
+        if "warning" in result:
+            print(f"samestory: warning: {result['warning']}", file=sys.stderr)
         print(f"{result['mode']}: {result['n_documents']} documents, {result['n_gold_stories']} gold stories, "
               f"{result['n_stories']} found\n  BCubed P {result['bcubed_precision']}  R {result['bcubed_recall']}  "
               f"F1 {result['bcubed_f1']}\n  ARI {result['ari']}")
     return EXIT_OK
+
+
+def trained_on(path: str) -> bool:
+    from ..compare.scorer import load_same_story
+    from ..compare.train import digest
+
+    return load_same_story().meta.get("data_digest") == digest([path])
 
 
 def add_commands(sub: argparse._SubParsersAction, read_opts, cache_opts) -> None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -23,10 +25,10 @@ ENTITY_LABELS = ("PERSON", "ORG", "NAME", "GROUP", "MISC")
 
 
 def _weighted_jaccard(x: Counter, y: Counter) -> float:
-    keys = set(x) | set(y)
-    if not keys:
+    if not x and not y:
         return 0.0
-    return sum(min(x[k], y[k]) for k in keys) / sum(max(x[k], y[k]) for k in keys)
+    inter = sum(min(x[k], y[k]) for k in x.keys() & y.keys())
+    return inter / (sum(x.values()) + sum(y.values()) - inter)  # Σmax = Σx + Σy − Σmin
 
 
 def _overlap(x: set, y: set) -> tuple[float, float]:
@@ -54,19 +56,54 @@ def _rare_entities(a: Analysis) -> Counter:
     return out
 
 
+@dataclass
+class Profile:
+    """What compute() needs from one article alone; made once per analysis and kept on it, so a store
+    comparing one article with many pays for each article's counts once."""
+
+    doc: np.ndarray
+    lead: np.ndarray
+    title: np.ndarray  # the title's vector, else the lead's
+    entities: dict[str, Counter]  # person, org, place, all → key counts
+    rare: Counter
+    top3: set
+    countries: Counter
+    published: Any
+    days: set
+    years: set
+    numbers: set
+
+
+_PROFILE = "_compare_profile"
+_GROUPS = (("person", ("PERSON",)), ("org", ("ORG",)), ("place", ("PLACE",)), ("all", ENTITY_LABELS + ("PLACE",)))
+
+
+def profile(a: Analysis) -> Profile:
+    p = a.__dict__.get(_PROFILE)
+    if p is None:
+        lead = a.doc_vector(LEAD)
+        ents = {name: entity_counts(a, labels) for name, labels in _GROUPS}
+        p = Profile(doc=a.doc_vector(), lead=lead, title=a.title_vector if a.title_vector is not None else lead,
+                    entities=ents, rare=_rare_entities(a), top3={k for k, _ in ents["all"].most_common(3)},
+                    countries=countries(a), published=parse_published(a.published),
+                    days={d.value for d in a.dates if d.granularity == "day"}, years={d.value[:4] for d in a.dates},
+                    numbers={(n.value, n.context) for n in a.numbers})
+        a.__dict__[_PROFILE] = p
+    return p
+
+
 def compute(a: Analysis, b: Analysis, al: Alignment) -> dict[str, float]:
     f: dict[str, float] = {}
     sim = al.sim
-    da, db = a.doc_vector(), b.doc_vector()
-    la, lb = a.doc_vector(LEAD), b.doc_vector(LEAD)
+    pa, pb = profile(a), profile(b)
+    da, db, la, lb = pa.doc, pb.doc, pa.lead, pb.lead
     f["doc_cos"] = float(da @ db)
     f["lead_cos"] = float(la @ lb)
     f["lead_doc_cos"] = float(max(la @ db, lb @ da))
     both_titles = a.title_vector is not None and b.title_vector is not None
     f["title_known"] = float(both_titles)
     f["title_cos"] = float(a.title_vector @ b.title_vector) if both_titles else f["lead_cos"]
-    ta = a.title_vector if a.title_vector is not None else la
-    tb = b.title_vector if b.title_vector is not None else lb
+    ta, tb = pa.title, pb.title
     f["title_lead_cos"] = float(max(ta @ lb, tb @ la))
     f["title_doc_cos"] = float(max(ta @ db, tb @ da))
 
@@ -89,31 +126,23 @@ def compute(a: Analysis, b: Analysis, al: Alignment) -> dict[str, float]:
 
     has_ents = bool(a.entities) and bool(b.entities)
     f["entities_known"] = float(has_ents)
-    for name, labels in (("person", ("PERSON",)), ("org", ("ORG",)), ("place", ("PLACE",)), ("all", ENTITY_LABELS + ("PLACE",))):
-        ca, cb = entity_counts(a, labels), entity_counts(b, labels)
+    for name, _ in _GROUPS:
+        ca, cb = pa.entities[name], pb.entities[name]
         f[f"ent_{name}_wj"] = _weighted_jaccard(ca, cb)
         f[f"ent_{name}_j"], f[f"ent_{name}_oc"] = _overlap(set(ca), set(cb))
-    ra, rb = _rare_entities(a), _rare_entities(b)
-    f["ent_rare_wj"] = _weighted_jaccard(ra, rb)
-    top_a = {k for k, _ in entity_counts(a, ENTITY_LABELS + ("PLACE",)).most_common(3)}
-    top_b = {k for k, _ in entity_counts(b, ENTITY_LABELS + ("PLACE",)).most_common(3)}
-    f["ent_top3_j"] = _overlap(top_a, top_b)[0]
-    f["country_wj"] = _weighted_jaccard(countries(a), countries(b))
-    f["country_known"] = float(bool(countries(a)) and bool(countries(b)))
+    f["ent_rare_wj"] = _weighted_jaccard(pa.rare, pb.rare)
+    f["ent_top3_j"] = _overlap(pa.top3, pb.top3)[0]
+    f["country_wj"] = _weighted_jaccard(pa.countries, pb.countries)
+    f["country_known"] = float(bool(pa.countries) and bool(pb.countries))
 
-    pa, pb = parse_published(a.published), parse_published(b.published)
-    f["published_known"] = float(pa is not None and pb is not None)
-    f["published_days"] = math.log1p(abs((pa - pb).days)) if pa and pb else 0.0
-    days_a = {d.value for d in a.dates if d.granularity == "day"}
-    days_b = {d.value for d in b.dates if d.granularity == "day"}
-    years_a, years_b = {d.value[:4] for d in a.dates}, {d.value[:4] for d in b.dates}
+    ta_, tb_ = pa.published, pb.published
+    f["published_known"] = float(ta_ is not None and tb_ is not None)
+    f["published_days"] = math.log1p(abs((ta_ - tb_).days)) if ta_ and tb_ else 0.0
     f["dates_known"] = float(bool(a.dates) and bool(b.dates))
-    f["dates_day_j"] = _overlap(days_a, days_b)[0]
-    f["dates_year_j"] = _overlap(years_a, years_b)[0]
+    f["dates_day_j"] = _overlap(pa.days, pb.days)[0]
+    f["dates_year_j"] = _overlap(pa.years, pb.years)[0]
 
-    nums_a = {(n.value, n.context) for n in a.numbers}
-    nums_b = {(n.value, n.context) for n in b.numbers}
-    f["numbers_j"] = _overlap(nums_a, nums_b)[0]
+    f["numbers_j"] = _overlap(pa.numbers, pb.numbers)[0]
     f["quotes_known"] = float(bool(a.quotes) and bool(b.quotes))
     f["quotes_matched"] = quote_match_share(a, b)
 

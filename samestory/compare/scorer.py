@@ -63,21 +63,21 @@ class TreeEnsemble:
         self._rows = np.arange(len(trees))
 
     def predict(self, X: np.ndarray) -> np.ndarray:
-        """X: [samples, features] → [samples]."""
+        """X: [samples, features] → [samples]. All samples and trees walk down together, one level a step."""
         X = np.atleast_2d(np.asarray(X, dtype=np.float64))
-        out = np.empty(len(X))
-        for s, x in enumerate(X):
-            node = np.zeros(len(self._rows), dtype=np.int64)
-            for _ in range(self.depth + 1):
-                leaf = self.leaf[self._rows, node]
-                if leaf.all():
-                    break
-                v = x[self.feature[self._rows, node]]
-                go_left = np.where(np.isnan(v), self.missing_left[self._rows, node], v <= self.threshold[self._rows, node])
-                nxt = np.where(go_left, self.left[self._rows, node], self.right[self._rows, node])
-                node = np.where(leaf, node, nxt)
-            out[s] = self.baseline + self.value[self._rows, node].sum()
-        return out
+        n = len(X)
+        rows = np.broadcast_to(self._rows, (n, len(self._rows)))
+        samples = np.arange(n)[:, None]
+        node = np.zeros((n, len(self._rows)), dtype=np.int64)
+        for _ in range(self.depth + 1):
+            leaf = self.leaf[rows, node]
+            if leaf.all():
+                break
+            v = X[samples, self.feature[rows, node]]
+            go_left = np.where(np.isnan(v), self.missing_left[rows, node], v <= self.threshold[rows, node])
+            nxt = np.where(go_left, self.left[rows, node], self.right[rows, node])
+            node = np.where(leaf, node, nxt)
+        return self.baseline + self.value[rows, node].sum(axis=1)
 
 
 class Scorer:

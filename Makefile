@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test setup bench clean
+.PHONY: demo test setup bench scale clean
 
 setup: $(STAMP)
 
@@ -21,6 +21,10 @@ $(STAMP): pyproject.toml requirements.lock
 demo: $(STAMP)
 	$(BIN)/samestory demo demo/corpus
 	$(BIN)/samestory compare demo/corpus/bridge_coastal-herald.md demo/corpus/bridge_baltic-wire.txt
+	rm -rf .demo-store
+	$(BIN)/samestory ingest demo/corpus --store .demo-store --quiet
+	$(BIN)/samestory stories --store .demo-store
+	$(BIN)/samestory story 2 --store .demo-store
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
@@ -28,5 +32,8 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/speed.py
 
+scale: $(STAMP)
+	$(BIN)/python benchmarks/scale.py
+
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache .demo-store

@@ -57,7 +57,8 @@ def comparison_text(c: Comparison, a: Analysis, b: Analysis, max_items: int = 6)
         out.append("discrepancies: none found")
     out.append("")
     v = c.versions
-    out.append(f"versions: {v.get('analyser')}, scorer {v.get('scorer')}, embeddings {v.get('embeddings')}, ner {v.get('ner')}")
+    out.append(f"versions: {v.get('analyser')}, scorer {v.get('scorer')}, same-story model {v.get('same_story')}, "
+               f"embeddings {v.get('embeddings')}, ner {v.get('ner')}")
     return "\n".join(out)
 
 

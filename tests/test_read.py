@@ -121,3 +121,37 @@ def test_folder_and_stdin(tmp_path):
                          capture_output=True, check=True)
     art = json.loads(out.stdout)
     assert art["source"] == "<stdin>" and art["title"] == "Harbour Crane Topples in High Winds"
+
+
+FEED = __import__("pathlib").Path(__file__).resolve().parents[1] / "demo" / "feed" / "baltic-wire.rss"
+
+
+def test_rss_feed_entries_become_articles_and_teasers_are_reported():
+    errors = []
+    arts = list(iter_articles([FEED], on_error=errors.append))
+    assert [a.title for a in arts] == ["Engineers find corroded cables under collapsed Gdańsk footbridge",
+                                       "Tallinn port workers end three-day strike after pay deal"]
+    a = arts[0]
+    assert a.published == "2025-03-16" and a.url.endswith("/footbridge-cables") and a.outlet == "baltic-wire.example"
+    assert a.text.count("\n\n") == 3  # the four <p> of content:encoded, as paragraphs, no markup left
+    assert "<p>" not in a.text and "Lindqvist" in a.text
+    assert len(errors) == 1 and "#3" in errors[0].source and "2-word summary" in str(errors[0])
+
+
+def test_atom_feed_and_broken_feed(tmp_path):
+    atom = tmp_path / "x.atom"
+    atom.write_text('<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>'
+                    '<entry><title>Council approves harbour budget</title><id>urn:x:1</id><updated>2025-05-02T10:00:00Z</updated>'
+                    '<content type="html">&lt;p&gt;' + "The harbour council approved next year's budget after a long debate. " * 6 +
+                    '&lt;/p&gt;</content></entry></feed>', encoding="utf-8")
+    (a,) = list(iter_articles([atom]))
+    assert a.title == "Council approves harbour budget" and a.published == "2025-05-02" and a.id == "urn:x:1"
+    bad = tmp_path / "bad.rss"
+    bad.write_text("<rss><channel><item><title>unclosed", encoding="utf-8")
+    errors = []
+    assert list(iter_articles([bad], on_error=errors.append)) == []
+    assert len(errors) == 1 and "bad.rss" in str(errors[0])
+    not_feed = tmp_path / "notes.xml"
+    not_feed.write_text("<notes><n>hello</n></notes>", encoding="utf-8")
+    with pytest.raises(InputError, match="not an RSS or Atom feed"):
+        read(not_feed)

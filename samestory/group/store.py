@@ -28,7 +28,7 @@ import numpy as np
 from ..analyse import ANALYSER_VERSION, Analyser
 from ..analyse.cache import PACKED_COLUMNS, cache_key, pack, unpack
 from ..compare.scorer import DEFAULT_SAME_STORY
-from ..errors import InputError, SamestoryError, VersionMismatchError
+from ..errors import SamestoryError, VersionMismatchError
 from ..model import Analysis, Article
 from .cluster import Clusterer, Decision, Judge
 from .index import VectorIndex
@@ -64,7 +64,6 @@ class StoreError(SamestoryError):
 class IngestResult:
     added: int = 0
     already_stored: int = 0
-    skipped: int = 0  # unreadable inputs, reported through on_error
     new_stories: int = 0
     merges: int = 0
 
@@ -191,8 +190,7 @@ class Store:
         return d
 
     def ingest(self, articles: Iterable[Article], analyser: Analyser, *,
-               on_decision: Callable[[Article, Decision | None], None] | None = None,
-               on_error: Callable[[InputError], None] | None = None) -> IngestResult:
+               on_decision: Callable[[Article, Decision | None], None] | None = None) -> IngestResult:
         """Analyse and store articles, skipping those already stored (before analysing them)."""
         res = IngestResult()
 

@@ -38,7 +38,7 @@ def _analyser(args: argparse.Namespace):
 
 
 def _read_opts(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--format", default="auto", choices=["auto", "text", "html", "json", "jsonl"],
+    p.add_argument("--format", default="auto", choices=["auto", "text", "html", "json", "jsonl", "feed"],
                    help="input form (default: from the extension, else sniffed)")
     p.add_argument("--encoding", help="text encoding of the input files (default: UTF-8)")
 

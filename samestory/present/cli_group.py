@@ -43,16 +43,16 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     def report(e: InputError) -> None:
         skipped.append(e)
-        bar.write(f"samestory: skipped {e}", file=sys.stderr)
+        tqdm.write(f"samestory: skipped {e}", file=sys.stderr)
 
     def step(art, decision) -> None:
         bar.update(1)
         if args.verbose_decisions and decision is not None:
-            bar.write(f"{art.source}: {decision.action} story {decision.story}", file=sys.stderr)
+            tqdm.write(f"{art.source}: {decision.action} story {decision.story}", file=sys.stderr)
 
     with _store(args, create=True) as store:
         arts = iter_articles(args.paths, format=args.format, encoding=args.encoding, on_error=report)
-        res = store.ingest(arts, _analyser(args), on_decision=step, on_error=report)
+        res = store.ingest(arts, _analyser(args), on_decision=step)
         bar.close()
         summary = {"store": str(store.dir), "added": res.added, "already_stored": res.already_stored,
                    "skipped": len(skipped), "new_stories": res.new_stories, "merges": res.merges,
@@ -62,7 +62,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     else:
         print(f"{summary['added']} added, {summary['already_stored']} already stored, {summary['skipped']} skipped; "
               f"{summary['new_stories']} new stories, {summary['merges']} merges. The store {summary['store']} "
-              f"holds {summary['articles']} articles in {summary['stories']} stories.")
+              f"holds {summary['articles']} articles in {summary['stories']} {'story' if summary['stories'] == 1 else 'stories'}.")
     return EXIT_SKIPPED if skipped else EXIT_OK
 
 

@@ -1,4 +1,4 @@
-"""read: files, folders, standard input, text, HTML, JSON and JSON Lines → Article.
+"""read: files, folders, standard input, text, HTML, JSON, JSON Lines and RSS/Atom feeds → Article.
 
     read(path)                one article from a file (or "-" for standard input)
     iter_articles(paths)      every article under files and folders; bad items reported and skipped
@@ -19,6 +19,7 @@ from pathlib import Path
 from ..errors import InputError, MalformedInputError, UnsupportedFormatError
 from ..model import Article
 from .decode import MAX_BYTES, check_size, decode
+from .feed import iter_feed, looks_like_feed
 from .html import looks_like_html, read_html
 from .jsonl import article_from_object, iter_json, iter_jsonl
 from .text import read_text
@@ -36,6 +37,7 @@ class Format(str, Enum):
     HTML = "html"
     JSON = "json"
     JSONL = "jsonl"
+    FEED = "feed"
 
     @classmethod
     def parse(cls, value: "str | Format") -> "Format":
@@ -49,12 +51,15 @@ _EXTENSIONS = {
     ".txt": Format.TEXT, ".md": Format.TEXT, ".markdown": Format.TEXT, ".text": Format.TEXT,
     ".html": Format.HTML, ".htm": Format.HTML, ".xhtml": Format.HTML,
     ".json": Format.JSON, ".jsonl": Format.JSONL, ".ndjson": Format.JSONL,
+    ".rss": Format.FEED, ".atom": Format.FEED, ".xml": Format.FEED,
 }
 #: Files in a folder are read when their extension is one of these.
 FOLDER_EXTENSIONS = frozenset(_EXTENSIONS)
 
 
 def _sniff(text: str) -> Format:
+    if looks_like_feed(text):
+        return Format.FEED
     head = text.lstrip()[:1]
     if head in "{[":
         first = text.lstrip().split("\n", 1)[0].strip()
@@ -90,6 +95,10 @@ def _articles_in(source: str, text: str, fmt: Format) -> Iterator[Article | Inpu
         yield from iter_json(text, source)
     elif fmt is Format.JSONL:
         yield from iter_jsonl(text, source)
+    elif fmt is Format.FEED:
+        if not looks_like_feed(text):
+            raise UnsupportedFormatError(source, "not an RSS or Atom feed (its root element is not rss, feed or rdf:RDF)")
+        yield from iter_feed(text, source)
     elif fmt is Format.HTML:
         yield read_html(text, source=source)
     else:

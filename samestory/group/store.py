@@ -36,6 +36,8 @@ from .index import VectorIndex
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = "1"
+#: Analyses kept in memory for comparisons (about 70 kB each): the members stories are judged against.
+ANALYSES_IN_MEMORY = 16384
 #: Save the vector index after this many new articles (and at the end of every ingest).
 SAVE_EVERY = 500
 
@@ -82,7 +84,7 @@ class Store:
         self.db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: a crash loses no committed transaction's consistency
         self.db.executescript(_SCHEMA)
         self._bind_versions(same_story)
-        self._cached_analysis = lru_cache(maxsize=4096)(self._analysis)
+        self._cached_analysis = lru_cache(maxsize=ANALYSES_IN_MEMORY)(self._analysis)
         self.index_path = self.dir / "vectors.usearch"
         self.clusterer = Clusterer(self.analysis, Judge(name=self.meta("same_story")), self._open_index())
         for rowid, story in self.db.execute("SELECT rowid, story FROM articles ORDER BY rowid"):

@@ -138,30 +138,26 @@ def available(prefix: str = "") -> list[str]:
                   if p.name.endswith(".json") and p.name.startswith(prefix))
 
 
-def _spec(name: str, kind: str) -> dict[str, Any]:
+def _build(cls: Any, name: str, kind: str, prefix: str) -> Any:
+    """The packaged model file ``models/{name}.json`` made into ``cls``; errors name what is available."""
     path = files("samestory.compare").joinpath("models", f"{name}.json")
     if not path.is_file():
-        prefix = "scorer-" if kind == "scorer" else "same-story-"
         raise ModelError(f"unknown {kind} {name!r}; available: {', '.join(available(prefix)) or 'none (train one first)'}")
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        return cls(json.loads(path.read_text(encoding="utf-8")))
     except ValueError as e:
         raise ModelError(f"{kind} file {path} is damaged: {e}") from None
+    except KeyError as e:
+        raise ModelError(f"{kind} {name!r} is damaged: missing {e}") from None
 
 
 @lru_cache(maxsize=8)
 def load(name: str = DEFAULT_SCORER) -> Scorer:
     """Load a packaged scorer by name ("scorer-v1"); the error lists the ones available."""
-    try:
-        return Scorer(_spec(name, "scorer"))
-    except KeyError as e:
-        raise ModelError(f"scorer {name!r} is damaged: missing {e}") from None
+    return _build(Scorer, name, "scorer", "scorer-")
 
 
 @lru_cache(maxsize=8)
 def load_same_story(name: str = DEFAULT_SAME_STORY) -> SameStoryModel:
     """Load a packaged same-story model by name ("same-story-v1")."""
-    try:
-        return SameStoryModel(_spec(name, "same-story model"))
-    except KeyError as e:
-        raise ModelError(f"same-story model {name!r} is damaged: missing {e}") from None
+    return _build(SameStoryModel, name, "same-story model", "same-story-")

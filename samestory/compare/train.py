@@ -15,7 +15,6 @@ import hashlib
 import json
 import logging
 import sys
-from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +96,14 @@ def export(model, max_depth: int) -> dict[str, Any]:
     return {"baseline": float(np.ravel(model._baseline_prediction)[0]), "max_depth": depth, "trees": trees}
 
 
+def write_model(spec: dict[str, Any], folder: str | Path) -> Path:
+    """Write a model spec as ``folder/{name}.json`` (compact JSON), as the loaders in scorer.py read it."""
+    out = Path(folder) / f"{spec['name']}.json"
+    out.write_text(json.dumps(spec, separators=(",", ":")), encoding="utf-8")
+    log.info("wrote %s (%.0f kB)", out, out.stat().st_size / 1024)
+    return out
+
+
 def digest(paths: list[str]) -> str:
     h = hashlib.sha256()
     for p in sorted(paths):
@@ -136,9 +143,7 @@ def main(argv: list[str] | None = None) -> int:
             "cv": {"folds": args.cv, "grouping": "connected components of the pair graph", **cv},
             "created": dt.date.today().isoformat(),
             "models": {d: export(_fit_one(X, Y[:, j]), PARAMS["max_depth"]) for j, d in enumerate(DIMENSIONS)}}
-    out = Path(args.out) / f"{args.name}.json"
-    out.write_text(json.dumps(spec, separators=(",", ":")), encoding="utf-8")
-    log.info("wrote %s (%.0f kB)", out, out.stat().st_size / 1024)
+    write_model(spec, args.out)
     return 0
 
 

@@ -33,7 +33,7 @@ from ..model import Analysis
 from .align import align
 from .features import compute
 from .scorer import LANGUAGE_BOUND, SameStoryModel
-from .train import digest, export
+from .train import digest, export, write_model
 
 log = logging.getLogger(__name__)
 
@@ -122,9 +122,7 @@ def main(argv: list[str] | None = None) -> int:
                                            "n_pairs": len(pairs), "n_same": sum(p.same for p in pairs)},
                             "data_digest": digest([args.documents]), "cv": cv, "created": dt.date.today().isoformat()}
     spec["model"] = model.spec["model"]
-    out = Path(args.out) / f"{args.name}.json"
-    out.write_text(json.dumps(spec, separators=(",", ":")), encoding="utf-8")
-    log.info("wrote %s (%.0f kB)", out, out.stat().st_size / 1024)
+    write_model(spec, args.out)
     return 0
 
 

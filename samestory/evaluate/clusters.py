@@ -13,7 +13,6 @@ arrive in: the figures are for file order, and ``shuffled_order`` repeats them i
 
 from __future__ import annotations
 
-import json
 import logging
 import random
 from collections import Counter, defaultdict
@@ -23,6 +22,7 @@ from ..errors import InputError
 from ..group.cluster import Judge, cluster
 from ..model import Analysis, Article
 from ..read import iter_articles
+from . import read_labelled
 
 log = logging.getLogger(__name__)
 
@@ -60,18 +60,10 @@ def report(gold: list[Any], pred: list[Any], topics: list[Any] | None = None) ->
 def load_documents(path: str) -> tuple[list[Article], dict[str, str], dict[str, str], list[InputError]]:
     """Articles (read by samestory's JSON reader), gold story and topic by article id, and the lines
     that could not be read (reported, then left out of the figures)."""
-    gold: dict[str, str] = {}
-    topic: dict[str, str] = {}
-    with open(path, encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                r = json.loads(line)
-                gold[str(r["id"])] = str(r["story_id"])
-                topic[str(r["id"])] = str(r.get("topic", r["story_id"]))
-            except (json.JSONDecodeError, KeyError, TypeError) as e:
-                raise InputError(f"{path}:{n}", f"a clustering document needs 'id' and 'story_id' ({e})") from None
+    rows = read_labelled(path, lambda r: (str(r["id"]), str(r["story_id"]), str(r.get("topic", r["story_id"]))),
+                         "a clustering document needs 'id' and 'story_id'")
+    gold = {i: s for i, s, _ in rows}
+    topic = {i: t for i, _, t in rows}
     skipped: list[InputError] = []
     arts = [a for a in iter_articles([path], format="jsonl", on_error=skipped.append) if a.id in gold]
     return arts, gold, topic, skipped

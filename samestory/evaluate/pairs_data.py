@@ -3,7 +3,6 @@ and the seven dimension labels) and article JSONL files read through samestory's
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +10,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..model import DIMENSIONS, Article
 from ..read import iter_articles
+from . import read_labelled
 
 log = logging.getLogger(__name__)
 
@@ -24,18 +24,11 @@ class LabelledPair:
 
 
 def load_pairs(path: str | Path) -> list[LabelledPair]:
-    out = []
-    with open(path, encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                r = json.loads(line)
-                labels = {d: float(r[d]) for d in DIMENSIONS if r.get(d) is not None}
-                out.append(LabelledPair(str(r["id1"]), str(r["id2"]), f"{r.get('lang1', '?')}-{r.get('lang2', '?')}", labels))
-            except (json.JSONDecodeError, KeyError, TypeError, ValueError) as e:
-                raise InputError(f"{path}:{n}", f"not a labelled pair ({e})") from None
-    return out
+    def parse(r: dict) -> LabelledPair:
+        labels = {d: float(r[d]) for d in DIMENSIONS if r.get(d) is not None}
+        return LabelledPair(str(r["id1"]), str(r["id2"]), f"{r.get('lang1', '?')}-{r.get('lang2', '?')}", labels)
+
+    return read_labelled(path, parse, "not a labelled pair")
 
 
 def load_articles(paths: list[str | Path]) -> dict[str, Article]:

@@ -17,7 +17,6 @@ from typing import Any
 
 from .. import __version__
 from ..errors import InputError, ModelError, SamestoryError, VersionMismatchError
-from . import cli_group
 
 log = logging.getLogger("samestory")
 
@@ -147,6 +146,7 @@ def cmd_eval_pairs(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     from ..compare.scorer import DEFAULT_SCORER
+    from . import cli_group  # the store commands; it imports this module's helpers
 
     p = argparse.ArgumentParser(prog="samestory", description="Do these news articles tell the same story? "
                                 "How are they related, and what does each add, drop or contradict?")
@@ -185,7 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
     _cache_opts(d)
     d.set_defaults(func=cmd_demo)
 
-    cli_group.add_commands(sub, _read_opts, _cache_opts)
+    cli_group.add_commands(sub)
 
     e = sub.add_parser("eval", help="measure quality on labelled data")
     esub = e.add_subparsers(dest="what", required=True, metavar="WHAT")
@@ -199,7 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
     ep.add_argument("--scorer", default=DEFAULT_SCORER)
     _cache_opts(ep)
     ep.set_defaults(func=cmd_eval_pairs)
-    cli_group.add_eval_clusters(esub, _cache_opts)
+    cli_group.add_eval_clusters(esub)
     return p
 
 

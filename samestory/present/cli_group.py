@@ -6,13 +6,12 @@ A thin layer over samestory.group (store, clustering, story summaries) and sames
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
 
 from ..errors import InputError
+from .cli import EXIT_OK, EXIT_SKIPPED, _analyser, _cache_opts, _dump, _read_opts
 
 DEFAULT_STORE = "samestory-store"
 
@@ -27,16 +26,10 @@ def _store(args: argparse.Namespace, create: bool = False):
     return Store(args.store, create=create)
 
 
-def _dump(obj: Any) -> None:
-    json.dump(obj, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
-
-
 def cmd_ingest(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from ..read import iter_articles
-    from .cli import EXIT_OK, EXIT_SKIPPED, _analyser
 
     skipped: list[InputError] = []
     bar = tqdm(desc="ingest", unit=" articles", file=sys.stderr, disable=args.quiet or None)
@@ -68,7 +61,6 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def cmd_stories(args: argparse.Namespace) -> int:
     from ..group.story import overview
-    from .cli import EXIT_OK
 
     with _store(args) as store:
         rows = [r for r in overview(store) if r["size"] >= args.min_size]
@@ -84,7 +76,6 @@ def cmd_stories(args: argparse.Namespace) -> int:
 
 def cmd_story(args: argparse.Namespace) -> int:
     from ..group.story import summarise
-    from .cli import EXIT_OK
     from .report import story_text
 
     with _store(args) as store:
@@ -99,7 +90,6 @@ def cmd_story(args: argparse.Namespace) -> int:
 def cmd_similar(args: argparse.Namespace) -> int:
     from ..group.similar import similar
     from ..read import read
-    from .cli import EXIT_OK, _analyser
 
     with _store(args) as store:
         if Path(args.article).exists() or args.article == "-":
@@ -119,7 +109,6 @@ def cmd_similar(args: argparse.Namespace) -> int:
 
 def cmd_eval_clusters(args: argparse.Namespace) -> int:
     from ..evaluate.clusters import cross_validate, evaluate, load_documents
-    from .cli import EXIT_OK, _analyser
 
     if not Path(args.documents).is_file():
         raise InputError(args.documents, "no such file")
@@ -151,7 +140,7 @@ def trained_on(path: str) -> bool:
     return load_same_story().meta.get("data_digest") == digest([path])
 
 
-def add_commands(sub: argparse._SubParsersAction, read_opts, cache_opts) -> None:
+def add_commands(sub: argparse._SubParsersAction) -> None:
     def store_opt(p: argparse.ArgumentParser) -> None:
         p.add_argument("--store", default=default_store(), metavar="DIR",
                        help=f"store folder (default: $SAMESTORY_STORE or ./{DEFAULT_STORE})")
@@ -164,8 +153,8 @@ def add_commands(sub: argparse._SubParsersAction, read_opts, cache_opts) -> None
     i.add_argument("--quiet", action="store_true", help="no progress bar")
     i.add_argument("--verbose-decisions", action="store_true", help="print each article's story decision on stderr")
     store_opt(i)
-    read_opts(i)
-    cache_opts(i)
+    _read_opts(i)
+    _cache_opts(i)
     i.set_defaults(func=cmd_ingest)
 
     s = sub.add_parser("stories", help="list the stories in a store, largest first")
@@ -185,12 +174,12 @@ def add_commands(sub: argparse._SubParsersAction, read_opts, cache_opts) -> None
     si.add_argument("-k", type=int, default=10, help="how many (default 10)")
     si.add_argument("--json", action="store_true")
     store_opt(si)
-    read_opts(si)
-    cache_opts(si)
+    _read_opts(si)
+    _cache_opts(si)
     si.set_defaults(func=cmd_similar)
 
 
-def add_eval_clusters(esub: argparse._SubParsersAction, cache_opts) -> None:
+def add_eval_clusters(esub: argparse._SubParsersAction) -> None:
     ec = esub.add_parser("clusters", help="BCubed F1 and ARI of the story clustering against gold stories",
                          description="Cluster documents carrying a gold story_id (JSONL: id, text, story_id, "
                                      "optionally topic) and score the clusters.")
@@ -198,5 +187,5 @@ def add_eval_clusters(esub: argparse._SubParsersAction, cache_opts) -> None:
     ec.add_argument("--cv", type=int, metavar="K",
                     help="retrain the same-story model in K folds of topics and cluster each held-out fold")
     ec.add_argument("--json", action="store_true")
-    cache_opts(ec)
+    _cache_opts(ec)
     ec.set_defaults(func=cmd_eval_clusters)

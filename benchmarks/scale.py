@@ -58,7 +58,7 @@ def bases() -> list:
 
 
 def variant(base, i: int, rng: np.random.Generator):
-    keep = [j for j in range(len(base.sentences)) if rng.random() < KEEP] or [0, 1]
+    keep = [j for j in range(len(base.sentences)) if rng.random() < KEEP]
     if len(keep) < 2:
         keep = [0, 1]
     sents = [dataclasses.replace(base.sentences[j], index=n) for n, j in enumerate(keep)]

@@ -39,6 +39,9 @@ class VectorIndex:
         if len(keys):
             self._index.add(np.asarray(keys, dtype=np.uint64), np.asarray(vectors, dtype=np.float32).reshape(len(keys), self.dim))
 
+    def keys(self) -> list[int]:
+        return [int(k) for k in self._index.keys]
+
     def __contains__(self, key: int) -> bool:
         return key in self._index
 

@@ -112,7 +112,7 @@ class Store:
     def _open_index(self) -> VectorIndex:
         ix = VectorIndex.load(self.index_path) or VectorIndex()
         stored = {r for (r,) in self.db.execute("SELECT rowid FROM articles")}
-        extra = [k for k in ix._index.keys if int(k) not in stored] if len(ix) > len(stored) else []
+        extra = [k for k in ix.keys() if k not in stored] if len(ix) > len(stored) else []
         if extra:  # cannot happen with saves after commits, but a copied-in index file might
             ix = VectorIndex()
         missing = [r for r in sorted(stored) if r not in ix]
@@ -161,9 +161,9 @@ class Store:
     def add(self, a: Analysis) -> Decision | None:
         """Store one analysed article and its story decision in one transaction; None if already stored."""
         key = cache_key(a.article)
-        if a.versions.get("analyser") != self.meta("analyser"):
+        if a.versions.get("analyser") != ANALYSER_VERSION:  # the store's own version, checked at opening
             raise VersionMismatchError(f"{a.article.source}: analysed by {a.versions.get('analyser')}, "
-                                       f"the store holds {self.meta('analyser')}")
+                                       f"the store holds {ANALYSER_VERSION}")
         if self.db.execute("SELECT 1 FROM articles WHERE key=?", (key,)).fetchone():
             return None
         rowid = (self.db.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()[0]) + 1

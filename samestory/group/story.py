@@ -17,7 +17,8 @@ from .store import Store
 
 #: Below this document cosine two articles are not compared for copying (copies score ~0.9 and above).
 COPY_CANDIDATE = 0.8
-#: Lineage is worked out over at most this many members (the earliest); larger stories say so.
+#: Lineage is worked out over at most this many members (the earliest); members beyond it are not
+#: compared, and each counts as an independent source.
 MAX_LINEAGE = 300
 
 

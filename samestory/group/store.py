@@ -59,7 +59,15 @@ CREATE TABLE IF NOT EXISTS events (
 
 
 class StoreError(SamestoryError):
-    pass
+    """The store cannot do what was asked (no store in the folder, a broken file)."""
+
+
+class NotFoundError(StoreError):
+    """No stored article or story by that reference. ``what`` says which, without the store's path."""
+
+    def __init__(self, store: Path, what: str):
+        self.what = what
+        super().__init__(f"{store}: {what}")
 
 
 @dataclass
@@ -79,7 +87,9 @@ class Store:
         if self.dir.exists() and not self.dir.is_dir():
             raise StoreError(f"{self.dir}: not a directory")
         self.dir.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(db_path)
+        # One connection; a caller that shares the store between threads serialises its calls (the
+        # HTTP service holds a lock), so the connection may be used from any of them.
+        self.db = sqlite3.connect(db_path, check_same_thread=False)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: a crash loses no committed transaction's consistency
         self.db.executescript(_SCHEMA)
@@ -140,7 +150,7 @@ class Store:
     def _analysis(self, rowid: int) -> Analysis:
         row = self.db.execute(f"SELECT {PACKED_COLUMNS}, source, id FROM articles WHERE rowid=?", (rowid,)).fetchone()
         if row is None:
-            raise StoreError(f"{self.dir}: no article with row {rowid}")
+            raise NotFoundError(self.dir, f"no article with row {rowid}")
         a = unpack(row[:6])
         a.article.source, a.article.id = row[6], row[7]
         return a
@@ -151,7 +161,7 @@ class Store:
         if row is None and ref.isdigit():
             row = self.db.execute("SELECT rowid FROM articles WHERE rowid=?", (int(ref),)).fetchone()
         if row is None:
-            raise StoreError(f"{self.dir}: no stored article {ref!r}")
+            raise NotFoundError(self.dir, f"no stored article {ref!r}")
         return row[0]
 
     def has(self, article: Article) -> bool:
@@ -231,7 +241,7 @@ class Store:
             seen.add(story)
             row = self.db.execute("SELECT merged_into FROM stories WHERE id=?", (story,)).fetchone()
             if row is None:
-                raise StoreError(f"{self.dir}: no story {story}")
+                raise NotFoundError(self.dir, f"no story {story}")
             if row[0] is None:
                 return story
             story = row[0]

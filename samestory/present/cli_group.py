@@ -1,6 +1,7 @@
-"""The store commands of ``samestory``: ingest, stories, story, similar, and ``eval clusters``.
+"""The store commands of ``samestory``: ingest, stories, story, similar, serve, and ``eval clusters``.
 
-A thin layer over samestory.group (store, clustering, story summaries) and samestory.evaluate.clusters.
+A thin layer over samestory.group (store, clustering, story summaries), samestory.evaluate.clusters
+and, for serve, the HTTP service in present/service.py.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import sys
 from pathlib import Path
 
 from ..errors import InputError
-from .cli import EXIT_OK, EXIT_SKIPPED, _analyser, _cache_opts, _dump, _read_opts
+from .cli import EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, _analyser, _cache_opts, _dump, _read_opts, default_cache
 
 DEFAULT_STORE = "samestory-store"
 
@@ -107,6 +108,28 @@ def cmd_similar(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+    from pydantic import ValidationError
+
+    from .service import Settings, create_app
+
+    try:
+        settings = Settings(store=args.store, cache=None if args.no_cache else (args.cache or default_cache()),
+                            max_request_bytes=args.max_request_bytes, max_batch=args.max_batch)
+    except ValidationError as e:
+        for err in e.errors():
+            where = ".".join(map(str, err["loc"])) or "settings"
+            print(f"samestory: error: serve: {where}: {err['msg']}", file=sys.stderr)
+        return EXIT_USAGE
+    app = create_app(settings)
+    print(f"samestory: serving the store {settings.store} on http://{args.host}:{args.port}/ "
+          f"(API under /v1, OpenAPI at /openapi.json)", file=sys.stderr)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning" if args.quiet else "info",
+                access_log=not args.quiet)
+    return EXIT_OK
+
+
 def cmd_eval_clusters(args: argparse.Namespace) -> int:
     from ..evaluate.clusters import cross_validate, evaluate, load_documents
 
@@ -177,6 +200,22 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     _read_opts(si)
     _cache_opts(si)
     si.set_defaults(func=cmd_similar)
+
+    add_serve(sub, store_opt)
+
+
+def add_serve(sub: argparse._SubParsersAction, store_opt) -> None:
+    sv = sub.add_parser("serve", help="the HTTP service and web page on a store",
+                        description="Serve the JSON API (/v1/compare, /v1/articles, /v1/stories, …; OpenAPI at "
+                                    "/openapi.json) and the web page (/) on one store. Stop with Ctrl-C.")
+    sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    sv.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    sv.add_argument("--max-request-bytes", type=int, default=5_000_000, help="largest request body (default 5 MB)")
+    sv.add_argument("--max-batch", type=int, default=100, help="most articles in one POST /v1/articles (default 100)")
+    sv.add_argument("--quiet", action="store_true", help="no access log")
+    store_opt(sv)
+    _cache_opts(sv)
+    sv.set_defaults(func=cmd_serve)
 
 
 def add_eval_clusters(esub: argparse._SubParsersAction) -> None:

@@ -2,7 +2,9 @@
 
     read(path)                one article from a file (or "-" for standard input)
     iter_articles(paths)      every article under files and folders; bad items reported and skipped
-    read_text / read_html     from a string already in memory
+    read_string(text)         one article from a string already in memory (any form, as for files)
+    iter_string(text)         every article in a string (JSON array, JSON Lines, feed)
+    read_text / read_html     from a string already in memory, form known
 
 The input form is chosen from the file extension, else sniffed from the content (Format.AUTO).
 """
@@ -16,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from enum import Enum
 from pathlib import Path
 
-from ..errors import InputError, MalformedInputError, UnsupportedFormatError
+from ..errors import EmptyInputError, InputError, MalformedInputError, UnsupportedFormatError
 from ..model import Article
 from .decode import MAX_BYTES, check_size, decode
 from .feed import iter_feed, looks_like_feed
@@ -24,7 +26,7 @@ from .html import looks_like_html, read_html
 from .jsonl import article_from_object, iter_json, iter_jsonl
 from .text import read_text
 
-__all__ = ["Format", "read", "read_text", "read_html", "iter_articles", "article_from_object", "MAX_BYTES"]
+__all__ = ["Format", "read", "read_string", "iter_string", "read_text", "read_html", "iter_articles", "article_from_object", "MAX_BYTES"]
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +117,33 @@ def read(path: str | os.PathLike[str], *, format: str | Format = Format.AUTO, en
     articles (JSON Lines, a JSON array) is refused here: use ``iter_articles``.
     """
     source, text = _load(os.fspath(path), encoding, max_bytes)
-    items = list(_articles_in(source, text, Format.parse(format)))
+    return _exactly_one(source, _articles_in(source, text, Format.parse(format)))
+
+
+def read_string(text: str, *, source: str = "<string>", format: str | Format = Format.AUTO,
+                max_bytes: int = MAX_BYTES) -> Article:
+    """Read exactly one article from a string, with the checks a file gets (size, empty, form).
+
+    ``source`` names the input in errors and, with Format.AUTO, its extension chooses the form.
+    """
+    return _exactly_one(source, _articles_in(source, _checked(text, source, max_bytes), Format.parse(format)))
+
+
+def iter_string(text: str, *, source: str = "<string>", format: str | Format = Format.AUTO,
+                max_bytes: int = MAX_BYTES) -> Iterator[Article | InputError]:
+    """Every article in a string; a bad item is yielded as its InputError, in its place."""
+    yield from _articles_in(source, _checked(text, source, max_bytes), Format.parse(format))
+
+
+def _checked(text: str, source: str, max_bytes: int) -> str:
+    check_size(source, len(text.encode("utf-8", "surrogatepass")), max_bytes)
+    if not text.strip():
+        raise EmptyInputError(source, "no text")
+    return text
+
+
+def _exactly_one(source: str, found: Iterable[Article | InputError]) -> Article:
+    items = list(found)
     if len(items) != 1:
         raise InputError(source, f"holds {len(items)} articles, expected one; use iter_articles() (CLI: read, analyse or demo) for batches")
     if isinstance(items[0], InputError):

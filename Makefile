@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test setup bench scale clean
+.PHONY: demo test setup bench scale load serve clean
 
 setup: $(STAMP)
 
@@ -27,6 +27,7 @@ demo: $(STAMP)
 	$(BIN)/samestory story 2 --store .demo-store
 
 test: $(STAMP)
+	scripts/ensure-chromium
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
@@ -35,5 +36,11 @@ bench: $(STAMP)
 scale: $(STAMP)
 	$(BIN)/python benchmarks/scale.py
 
+load: $(STAMP)
+	$(BIN)/python benchmarks/load.py
+
+serve: $(STAMP)
+	$(BIN)/samestory serve --store .demo-store
+
 clean:
-	rm -rf $(VENV) .pytest_cache .demo-store
+	rm -rf $(VENV) .pytest_cache .demo-store test-artifacts

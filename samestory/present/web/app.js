@@ -201,7 +201,8 @@ async function showStories() {
 
 const DAY = 86400000;
 
-function when(row) { return Date.parse((row.published || row.added || "").slice(0, 10)); }
+function published(row) { return Date.parse((row.published || "").slice(0, 10)); }
+function outletOf(row) { return row.outlet || (row.source || "").split("/").pop() || "(outlet unknown)"; }
 
 async function showStory(id) {
   const status = $("story-status");
@@ -216,7 +217,7 @@ async function showStory(id) {
     drawTimeline(s);
     const lineage = $("lineage");
     clear(lineage);
-    const title = new Map(s.articles.map((a) => [a.id, `${a.outlet || a.source}${a.title ? ` — ${a.title}` : ""}`]));
+    const title = new Map(s.articles.map((a) => [a.id, `${outletOf(a)}${a.title ? ` — ${a.title}` : ""}`]));
     for (const e of s.lineage) {
       lineage.appendChild(el("li", {cls: "edge"}, [el("span", {text: title.get(e.source) || e.source}),
         el("span", {cls: "arrow", text: ` → ${e.relation} → `}), el("span", {text: title.get(e.copy) || e.copy}),
@@ -232,7 +233,7 @@ async function showStory(id) {
       box.dataset.label = a.title || a.source;
       box.addEventListener("change", updateSelection);
       tbody.appendChild(el("tr", {}, [el("td", {}, [box]), el("td", {text: (a.published || "").slice(0, 10)}),
-        el("td", {text: a.outlet || "—"}), el("td", {text: a.language || ""}), el("td", {text: a.title || a.source})]));
+        el("td", {text: outletOf(a)}), el("td", {text: a.language || ""}), el("td", {text: a.title || a.source})]));
     }
     updateSelection();
     status.textContent = "";
@@ -243,14 +244,15 @@ async function showStory(id) {
 }
 
 function drawTimeline(s) {
+  // Articles are placed by publication date; those without one sit, hollow, at the right end of their lane.
   const box = $("timeline");
   clear(box);
-  const times = s.articles.map(when).filter((t) => !Number.isNaN(t));
-  const lo = Math.min(...times), hi = Math.max(...times);
-  const span = Math.max(hi - lo, DAY);
+  const times = s.articles.map(published).filter((t) => !Number.isNaN(t));
+  const lo = times.length ? Math.min(...times) : NaN;
+  const span = times.length ? Math.max(Math.max(...times) - lo, DAY) : DAY;
   const byOutlet = new Map();
   for (const a of s.articles) {
-    const k = a.outlet || "(outlet unknown)";
+    const k = outletOf(a);
     if (!byOutlet.has(k)) byOutlet.set(k, []);
     byOutlet.get(k).push(a);
   }
@@ -258,15 +260,23 @@ function drawTimeline(s) {
   for (const [outlet, arts] of byOutlet) {
     const track = el("div", {cls: "track"});
     for (const a of arts) {
-      const t = when(a);
-      const dot = el("span", {cls: copies.has(a.id) ? "dot copy" : "dot", title: `${(a.published || a.added || "").slice(0, 10)} ${a.title || a.source}`});
-      dot.style.left = `${Number.isNaN(t) ? 0 : ((t - lo) / span) * 100}%`;
+      const t = published(a);
+      const dated = !Number.isNaN(t);
+      const dot = el("span", {cls: `dot${copies.has(a.id) ? " copy" : ""}${dated ? "" : " undated"}`,
+                              title: `${dated ? a.published.slice(0, 10) : "no publication date"}: ${a.title || a.source}`,
+                              data: {article: a.id}});
+      dot.style.left = `${dated ? ((t - lo) / span) * 100 : 100}%`;
       track.appendChild(dot);
     }
-    box.appendChild(el("div", {cls: "lane", data: {outlet}}, [el("span", {cls: "outlet", text: outlet}), track]));
+    box.appendChild(el("div", {cls: "lane", data: {outlet}}, [el("span", {cls: "outlet", text: outlet, title: outlet}), track]));
   }
-  box.appendChild(el("div", {cls: "axis"}, [el("span", {text: new Date(lo).toISOString().slice(0, 10)}),
-                                            el("span", {text: new Date(lo + span).toISOString().slice(0, 10)})]));
+  if (times.length) {
+    box.appendChild(el("div", {cls: "axis"}, [el("span", {text: new Date(lo).toISOString().slice(0, 10)}),
+                                              el("span", {text: new Date(lo + span).toISOString().slice(0, 10)})]));
+  }
+  box.appendChild(el("div", {cls: "legend muted small"}, [el("span", {cls: "dot-key"}), el("span", {text: " original or independent  "}),
+    el("span", {cls: "dot-key copy"}), el("span", {text: " copy (duplicate or rewrite)  "}),
+    el("span", {cls: "dot-key undated"}), el("span", {text: " no publication date"})]));
 }
 
 function updateSelection() {

@@ -66,6 +66,8 @@ $("compare-form").addEventListener("submit", async (ev) => {
   status.textContent = "comparing…";
   status.classList.remove("error");
   $("compare-button").disabled = true;
+  $("result").hidden = true;
+  $("view-compare").setAttribute("aria-busy", "true");
   try {
     const data = await api("/v1/compare", {a: sideInput("a"), b: sideInput("b")});
     showComparison(data);
@@ -76,6 +78,7 @@ $("compare-form").addEventListener("submit", async (ev) => {
     $("result").hidden = true;
   } finally {
     $("compare-button").disabled = false;
+    $("view-compare").setAttribute("aria-busy", "false");
   }
 });
 
@@ -181,10 +184,12 @@ function showSentences(c, A, B) {
 async function showStories() {
   const status = $("stories-status");
   status.textContent = "loading…";
+  const view = $("view-stories");
+  view.setAttribute("aria-busy", "true");  // tests (and screen readers) wait for the fresh rows
+  const tbody = $("stories-table").tBodies[0];
+  clear(tbody);
   try {
     const data = await api("/v1/stories?limit=500");
-    const tbody = $("stories-table").tBodies[0];
-    clear(tbody);
     for (const s of data.stories) {
       const link = el("a", {text: s.title || "(no title)"});
       link.href = `#story/${encodeURIComponent(s.id)}`;
@@ -196,6 +201,8 @@ async function showStories() {
   } catch (e) {
     status.textContent = e.message;
     status.classList.add("error");
+  } finally {
+    view.setAttribute("aria-busy", "false");
   }
 }
 
@@ -208,6 +215,10 @@ async function showStory(id) {
   const status = $("story-status");
   status.textContent = "loading…";
   status.classList.remove("error");
+  const view = $("view-story");
+  view.setAttribute("aria-busy", "true");
+  for (const id of ["timeline", "lineage"]) clear($(id));
+  clear($("story-articles").tBodies[0]);
   try {
     const s = await api(`/v1/stories/${encodeURIComponent(id)}`);
     $("story-title").textContent = `Story ${s.id}: ${s.title || "(no title)"}`;
@@ -240,6 +251,8 @@ async function showStory(id) {
   } catch (e) {
     status.textContent = e.message;
     status.classList.add("error");
+  } finally {
+    view.setAttribute("aria-busy", "false");
   }
 }
 

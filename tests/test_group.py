@@ -168,3 +168,19 @@ def test_ecbplus_clustering_cross_validated(analyser):
     for k, floor in SHUFFLED_FLOORS.items():
         assert res["shuffled_order"][k] >= floor - 0.02, (k, res["shuffled_order"][k])
     assert res["stories_spanning_topics"] == 0
+
+
+def test_one_writer_at_a_time(tmp_path, demo):
+    from samestory.group.store import StoreError
+
+    writer = Store(tmp_path)
+    writer.add(demo["chess_sport-gazette.txt"])
+    with pytest.raises(StoreError, match=f"in use by samestory process {os.getpid()}"):
+        Store(tmp_path)
+    with Store(tmp_path, read_only=True) as reader:  # readers need no lock and see committed articles
+        assert len(reader) == 1
+        with pytest.raises(StoreError, match="read-only"):
+            reader.add(demo["chess_fr_le-courrier.txt"])
+    writer.close()
+    with Store(tmp_path) as again:  # the lock goes with the writer
+        assert len(again) == 1

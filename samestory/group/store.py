@@ -11,12 +11,18 @@ re-run after an interruption picks up where the last one stopped.
 
 A store is bound to one analyser version and one same-story model (recorded at creation); opening it
 with others is an error rather than a silent mix of incomparable vectors.
+
+One writer at a time: the story state lives in the writing process's memory, so a second process that
+would add articles (an ingest while ``samestory serve`` runs) is refused (``DIR/writer.lock``, an OS
+file lock that a killed process releases). Readers (``read_only=True``) need no lock and never write.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import logging
+import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -79,14 +85,17 @@ class IngestResult:
 
 
 class Store:
-    def __init__(self, path: str | Path, *, same_story: str = DEFAULT_SAME_STORY, create: bool = True):
+    def __init__(self, path: str | Path, *, same_story: str = DEFAULT_SAME_STORY, create: bool = True,
+                 read_only: bool = False):
         self.dir = Path(path)
+        self.read_only = read_only
         db_path = self.dir / "store.sqlite"
-        if not db_path.exists() and not create:
+        if not db_path.exists() and (not create or read_only):
             raise StoreError(f"{self.dir}: no samestory store here (create one with `samestory ingest PATH --store {self.dir}`)")
         if self.dir.exists() and not self.dir.is_dir():
             raise StoreError(f"{self.dir}: not a directory")
         self.dir.mkdir(parents=True, exist_ok=True)
+        self._lock = None if read_only else self._take_writer_lock()
         # One connection; a caller that shares the store between threads serialises its calls (the
         # HTTP service holds a lock), so the connection may be used from any of them.
         self.db = sqlite3.connect(db_path, check_same_thread=False)
@@ -100,6 +109,21 @@ class Store:
         for rowid, story in self.db.execute("SELECT rowid, story FROM articles ORDER BY rowid"):
             self.clusterer.restore(rowid, story)
         self._unsaved = 0
+
+    def _take_writer_lock(self):
+        f = open(self.dir / "writer.lock", "a+")
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            f.seek(0)
+            holder = f.read().strip() or "another process"
+            f.close()
+            raise StoreError(f"{self.dir}: in use by {holder}, which adds articles to it; one writer at a time "
+                             f"(stop it, or send articles to the running service with POST /v1/articles)") from None
+        f.truncate(0)
+        f.write(f"samestory process {os.getpid()}\n")
+        f.flush()
+        return f
 
     # -- versions ----------------------------------------------------------------------------------
     def meta(self, key: str) -> str | None:
@@ -133,10 +157,13 @@ class Store:
                 rows = self.db.execute(f"SELECT rowid, doc_vector FROM articles WHERE rowid IN ({','.join('?' * len(chunk))})", chunk)
                 keys, vecs = zip(*[(r, np.frombuffer(v, dtype=np.float32)) for r, v in rows])
                 ix.add(list(keys), np.stack(vecs))
-            ix.save(self.index_path)
+            if not self.read_only:
+                ix.save(self.index_path)
         return ix
 
     def save_index(self) -> None:
+        if self.read_only:
+            return
         self.clusterer.index.save(self.index_path)
         self._unsaved = 0
 
@@ -170,6 +197,8 @@ class Store:
     # -- writing -------------------------------------------------------------------------------------
     def add(self, a: Analysis) -> Decision | None:
         """Store one analysed article and its story decision in one transaction; None if already stored."""
+        if self.read_only:
+            raise StoreError(f"{self.dir}: opened read-only")
         key = cache_key(a.article)
         if a.versions.get("analyser") != ANALYSER_VERSION:  # the store's own version, checked at opening
             raise VersionMismatchError(f"{a.article.source}: analysed by {a.versions.get('analyser')}, "
@@ -263,6 +292,9 @@ class Store:
     def close(self) -> None:
         self.save_index()
         self.db.close()
+        if self._lock:
+            self._lock.close()  # releases the writer lock
+            self._lock = None
 
     def __enter__(self) -> "Store":
         return self

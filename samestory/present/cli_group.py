@@ -22,9 +22,10 @@ def default_store() -> str:
 
 
 def _store(args: argparse.Namespace, create: bool = False):
+    """The store for writing (ingest: created when missing) or for reading only (no writer lock)."""
     from ..group.store import Store
 
-    return Store(args.store, create=create)
+    return Store(args.store, create=create, read_only=not create)
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:

@@ -10,8 +10,9 @@
     GET  /openapi.json, /docs        the OpenAPI description
     GET  /                           the web page (present/web/)
 
-Every error, whatever raised it, leaves as one JSON shape (``ErrorBody``) from ``errors.py``'s mapping
-in this module's ``_install_errors``; a malformed or oversized request is a 4xx, never a 500.
+Every error, whatever raised it, leaves as one JSON shape (``ErrorBody``): samestory's exceptions are
+mapped to statuses in one place (``http_status``) and every handler is in ``_install_errors``. A
+malformed or oversized request is a 4xx, never a 500.
 
 The app is built by ``create_app(Settings)``: settings are validated and the store opened before the
 first request, so a bad setting stops start-up with a message rather than failing later. The store

@@ -233,6 +233,16 @@ class Discrepancy:
 
 
 @dataclass
+class Substitution:
+    """Words of one aligned sentence replaced by others in its counterpart: the trace of a spin or an edit."""
+
+    a_sentence: int
+    b_sentence: int
+    a: str
+    b: str
+
+
+@dataclass
 class Comparison:
     """The judgement on a pair of articles, with its evidence."""
 
@@ -253,6 +263,7 @@ class Comparison:
     features: dict[str, float]
     versions: dict[str, str]
     languages: tuple[str, str]
+    substitutions: list[Substitution] = field(default_factory=list)  # same-language reworded sentence pairs
 
     @property
     def overall(self) -> float:

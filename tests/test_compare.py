@@ -29,6 +29,7 @@ def test_comparison_contract(seeds):
     assert d["versions"]["analyser"] and d["versions"]["scorer"] == "scorer-v1" and d["versions"]["embeddings"]
     for p in d["aligned"]:
         assert 0.7 <= p["similarity"] <= 1.0001 and 0 <= p["lexical"] <= 1
+    assert all(set(x) == {"a_sentence", "b_sentence", "a", "b"} for x in d["substitutions"])
     assert compare(seeds[1], seeds[0]).scores == c.scores  # symmetric
 
 
@@ -102,3 +103,21 @@ def test_output_does_not_depend_on_the_hash_seed():
                            capture_output=True, check=True, env=dict(os.environ, PYTHONHASHSEED=seed)).stdout
             for seed in ("1", "2")]
     assert outs[0] == outs[1]
+
+
+def test_substitutions_of_a_spin(demo, seeds):
+    from samestory.compare.evidence import substitutions
+    from samestory.model import AlignedPair
+
+    c = compare(demo["bridge_baltic-wire.txt"], demo["bridge_rewrite_newsflash.txt"])
+    subs = {(x.a, x.b) for x in c.substitutions}
+    # words the team's spin replaced (demo/corpus/bridge_rewrite_newsflash.txt)
+    assert {("ordered", "instructed"), ("hurt", "injured"), ("footbridge over", "walkway across")} <= subs, subs
+    for x in c.substitutions:  # each points at an aligned pair that holds both sides
+        p = next(p for p in c.aligned if (p.a, p.b) == (x.a_sentence, x.b_sentence))
+        assert x.a in p.a_text and x.b in p.b_text
+    assert not compare(demo["bridge_coastal-herald.md"], demo["bridge_es_el-observador.json"]).substitutions  # two languages
+    assert ("seek", "strive") in {(x.a, x.b) for x in compare(*seeds).substitutions}
+    # a replacement chained to other edits is a rewritten clause, not a substitution
+    p = AlignedPair(0, 0, "The mayor said the bridge would reopen soon.", "The city told reporters repairs might take months.", 0.8, 0.35)
+    assert not substitutions([p], True)

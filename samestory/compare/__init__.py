@@ -5,7 +5,8 @@ Stages, in order:
     features   symmetric similarity features (text, title, lead, entities, places, dates, quotes, numbers)
     scorer     the versioned model: features → the seven SemEval dimensions
     relation   duplicate / rewrite / same_story / related / unrelated, with the reason
-    evidence   aligned sentences, matched quotes, shared and missing entities, dates, discrepancies
+    evidence   aligned sentences, matched quotes, shared and missing entities, dates, discrepancies,
+               word substitutions between aligned sentences
 """
 
 from __future__ import annotations
@@ -47,4 +48,5 @@ def compare(a: Analysis, b: Analysis, *, scorer_name: str = scorer.DEFAULT_SCORE
         dates=evidence.dates(a, b), discrepancies=evidence.discrepancies(a, b, al.pairs),
         features={k: round(v, 4) for k, v in feats.items()},
         versions={**a.versions, "scorer": model.name, "same_story": same_story_name}, languages=(a.language, b.language),
+        substitutions=evidence.substitutions(al.pairs, same_language),
     )

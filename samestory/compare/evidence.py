@@ -3,9 +3,12 @@ matched quotes, and discrepancies (a number, date, age or title that differs for
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from ..model import AlignedPair, Analysis, Discrepancy, Entity, QuoteMatch
+from rapidfuzz.distance import Levenshtein
+
+from ..model import AlignedPair, Analysis, Discrepancy, Entity, QuoteMatch, Substitution
 from .features import ENTITY_LABELS, quote_pairs
 
 
@@ -98,4 +101,37 @@ def _by_sentence(items: list[Any]) -> dict[int, list[Any]]:
     out: dict[int, list[Any]] = {}
     for x in items:
         out.setdefault(x.sentence, []).append(x)
+    return out
+
+
+#: Substitutions are read from aligned pairs whose wording overlaps at least this much (below it the
+#: sentence was rewritten, not edited word for word) and differs at all.
+SUBSTITUTION_MIN_LEXICAL = 0.3
+#: A replaced span longer than this (in words, either side) is a rewritten clause, not a substitution.
+SUBSTITUTION_MAX_WORDS = 4
+_WORD = re.compile(r"\w+(?:[’'-]\w+)*")
+
+
+def substitutions(aligned: list[AlignedPair], same_language: bool, limit: int = 100) -> list[Substitution]:
+    """Word-level replacements between aligned sentences of the same language, in the first article's
+    order: "seek" → "strive", "vocal proponent" → "strong advocate". Edit opcodes over word tokens
+    (rapidfuzz's Levenshtein), compared case-insensitively; insertions and deletions are not listed."""
+    if not same_language:
+        return []
+    out: list[Substitution] = []
+    for p in sorted(aligned, key=lambda p: p.a):
+        if not SUBSTITUTION_MIN_LEXICAL <= p.lexical < 1.0:
+            continue
+        wa, wb = list(_WORD.finditer(p.a_text)), list(_WORD.finditer(p.b_text))
+        ops = list(Levenshtein.opcodes([w[0].lower() for w in wa], [w[0].lower() for w in wb]))
+        for i, op in enumerate(ops):
+            # a substitution sits between unchanged words (or a sentence edge) on both sides;
+            # a replacement chained to other edits is part of a rewritten clause
+            if op.tag != "replace" or (i > 0 and ops[i - 1].tag != "equal") or (i + 1 < len(ops) and ops[i + 1].tag != "equal"):
+                continue
+            xa, xb = wa[op.src_start:op.src_end], wb[op.dest_start:op.dest_end]
+            if len(xa) <= SUBSTITUTION_MAX_WORDS and len(xb) <= SUBSTITUTION_MAX_WORDS:  # the words as written, with what lies between them
+                out.append(Substitution(p.a, p.b, p.a_text[xa[0].start():xa[-1].end()], p.b_text[xb[0].start():xb[-1].end()]))
+                if len(out) >= limit:
+                    return out
     return out

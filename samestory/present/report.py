@@ -55,6 +55,10 @@ def comparison_text(c: Comparison, a: Analysis, b: Analysis, max_items: int = 6)
             out.append(f"  {x.kind} ({x.subject}): A “{x.a}” vs B “{x.b}”")
     else:
         out.append("discrepancies: none found")
+    if c.substitutions:
+        shown = ", ".join(f"“{x.a}” → “{x.b}”" for x in c.substitutions[:max_items * 2])
+        more = f" (and {len(c.substitutions) - max_items * 2} more)" if len(c.substitutions) > max_items * 2 else ""
+        out.append(f"word substitutions in aligned sentences ({len(c.substitutions)}): {shown}{more}")
     out.append("")
     v = c.versions
     out.append(f"versions: {v.get('analyser')}, scorer {v.get('scorer')}, same-story model {v.get('same_story')}, "

@@ -134,6 +134,14 @@ function showComparison(data) {
       el("div", {cls: "muted small", text: d.evidence})]));
   }
   if (!c.discrepancies.length) disc.appendChild(el("li", {cls: "muted", text: "none found"}));
+
+  const subs = $("substitutions");
+  clear(subs);
+  for (const x of c.substitutions || []) {
+    subs.appendChild(el("li", {cls: "substitution", title: `A${x.a_sentence + 1} ↔ B${x.b_sentence + 1}`}, [
+      el("span", {cls: "side-a", text: x.a}), el("span", {cls: "muted", text: " → "}), el("span", {cls: "side-b", text: x.b})]));
+  }
+  if (!(c.substitutions || []).length) subs.appendChild(el("li", {cls: "muted", text: "none (or the articles are in two languages)"}));
 }
 
 function showChips(box, groups) {

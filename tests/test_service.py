@@ -10,7 +10,6 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
-from .conftest import DEMO
 from samestory.group.store import Store
 from samestory.present.service import Settings, create_app
 

@@ -5,14 +5,12 @@ Screenshots are kept in test-artifacts/screenshots/ (one per test, taken at the 
 """
 
 import json
-import os
 import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 

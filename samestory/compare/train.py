@@ -111,19 +111,24 @@ def digest(paths: list[str]) -> str:
     return h.hexdigest()[:16]
 
 
+def training_parser(prog: str, doc: str | None, name: str) -> argparse.ArgumentParser:
+    """The options every training command shares: model name, folds, analysis cache, output folder."""
+    ap = argparse.ArgumentParser(prog=prog, description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--name", default=name)
+    ap.add_argument("--cv", type=int, default=5)
+    ap.add_argument("--cache", default=".cache/analyses.sqlite")
+    ap.add_argument("--out", default=str(Path(__file__).parent / "models"))
+    return ap
+
+
 def main(argv: list[str] | None = None) -> int:
     from ..analyse.cache import AnalysisCache
     from ..evaluate.pairs import report
     from ..evaluate.pairs_data import load_articles, load_pairs
 
-    ap = argparse.ArgumentParser(prog="python -m samestory.compare.train", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = training_parser("python -m samestory.compare.train", __doc__, "scorer-v1")
     ap.add_argument("--pairs", required=True)
     ap.add_argument("--articles", required=True, nargs="+")
-    ap.add_argument("--name", default="scorer-v1")
-    ap.add_argument("--cv", type=int, default=5)
-    ap.add_argument("--cache", default=".cache/analyses.sqlite")
-    ap.add_argument("--out", default=str(Path(__file__).parent / "models"))
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
 

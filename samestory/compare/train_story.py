@@ -18,7 +18,6 @@ whole topics (evaluate/clusters.py): pair AUC and the clustering of held-out top
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import logging
@@ -33,7 +32,7 @@ from ..model import Analysis
 from .align import align
 from .features import compute
 from .scorer import LANGUAGE_BOUND, SameStoryModel
-from .train import digest, export, write_model
+from .train import digest, export, training_parser, write_model
 
 log = logging.getLogger(__name__)
 
@@ -100,13 +99,8 @@ def main(argv: list[str] | None = None) -> int:
     from ..analyse.cache import AnalysisCache
     from ..evaluate.clusters import cross_validate, load_documents
 
-    ap = argparse.ArgumentParser(prog="python -m samestory.compare.train_story", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = training_parser("python -m samestory.compare.train_story", __doc__, "same-story-v1")
     ap.add_argument("--documents", required=True)
-    ap.add_argument("--name", default="same-story-v1")
-    ap.add_argument("--cv", type=int, default=5)
-    ap.add_argument("--cache", default=".cache/analyses.sqlite")
-    ap.add_argument("--out", default=str(Path(__file__).parent / "models"))
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
 

@@ -25,6 +25,7 @@ import logging
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -231,13 +232,20 @@ class Store:
         return d
 
     def ingest(self, articles: Iterable[Article], analyser: Analyser, *,
-               on_decision: Callable[[Article, Decision | None], None] | None = None) -> IngestResult:
-        """Analyse and store articles, skipping those already stored (before analysing them)."""
+               on_decision: Callable[[Article, Decision | None], None] | None = None,
+               lock: AbstractContextManager = nullcontext()) -> IngestResult:
+        """Analyse and store articles, skipping those already stored (before analysing them).
+
+        ``lock`` is held around each use of the store and released while articles are analysed, so
+        that other threads sharing the store (the HTTP service) are not held up by the analysis.
+        """
         res = IngestResult()
 
         def fresh() -> Iterator[Article]:
             for art in articles:
-                if self.has(art):
+                with lock:
+                    stored = self.has(art)
+                if stored:
                     res.already_stored += 1
                     if on_decision:
                         on_decision(art, None)
@@ -246,7 +254,8 @@ class Store:
 
         try:
             for a in analyser.analyse_many(fresh()):
-                d = self.add(a)
+                with lock:
+                    d = self.add(a)
                 if d is None:  # the same article twice in this batch
                     res.already_stored += 1
                 else:
@@ -256,7 +265,8 @@ class Store:
                 if on_decision:
                     on_decision(a.article, d)
         finally:
-            self.save_index()
+            with lock:
+                self.save_index()
         return res
 
     # -- stories ---------------------------------------------------------------------------------------

@@ -172,10 +172,13 @@ class Service:
         return {"comparison": c.as_dict(), "articles": [article_view(a), article_view(b)]}
 
     def ingest(self, body: ArticlesIn) -> dict:
+        from ..analyse.cache import cache_key
+
         if len(body.articles) > self.settings.max_batch:
             raise ApiError(413, "batch_too_long", f"{len(body.articles)} articles in one request; the limit is {self.settings.max_batch}")
-        results: list[dict] = []
-        todo = []
+        results: dict[int, dict] = {}
+        arts = []
+        slots: dict[str, list[tuple[int, Any]]] = {}  # content key → (position in the batch, article), in order
         for i, item in enumerate(body.articles):
             name = item.name or f"articles[{i}]"
             try:
@@ -183,27 +186,22 @@ class Service:
                     raise InputError(name, "an id refers to a stored article; send the article itself as content")
                 art = self._article(item, name)
             except InputError as e:
-                results.append({"index": i, "status": "skipped", "error": error_detail(e)})
+                results[i] = {"index": i, "status": "skipped", "error": error_detail(e)}
                 continue
-            with self.store_lock:
-                stored = self.store.has(art)
-            if stored:
-                results.append({"index": i, "status": "already_stored", "id": art.id})
-            else:
-                todo.append((i, art))
-        for (i, art), an in zip(todo, self._analyse([a for _, a in todo])):
-            with self.store_lock:
-                d = self.store.add(an)
-            if d is None:
-                results.append({"index": i, "status": "already_stored", "id": art.id})
-            else:
-                results.append({"index": i, "status": "added", "id": art.id, "story": d.story, "action": d.action,
-                                "merged": list(d.merged)})
-        with self.store_lock:
-            self.store.save_index()
-        results.sort(key=lambda r: r["index"])
-        count = {s: sum(r["status"] == s for r in results) for s in ("added", "already_stored", "skipped")}
-        return {**count, "results": results}
+            arts.append(art)
+            slots.setdefault(cache_key(art), []).append((i, art))
+
+        def record(art, d) -> None:
+            i, mine = slots[cache_key(art)].pop(0)
+            results[i] = ({"index": i, "status": "already_stored", "id": mine.id} if d is None else
+                          {"index": i, "status": "added", "id": mine.id, "story": d.story, "action": d.action,
+                           "merged": list(d.merged)})
+
+        with self.analyse_lock:  # the store lock is taken only around store access, not the analysis
+            self.store.ingest(arts, self.analyser, on_decision=record, lock=self.store_lock)
+        ordered = [results[i] for i in sorted(results)]
+        count = {s: sum(r["status"] == s for r in ordered) for s in ("added", "already_stored", "skipped")}
+        return {**count, "results": ordered}
 
     def stories(self, min_size: int, limit: int, offset: int) -> dict:
         from ..group.story import overview
@@ -234,8 +232,10 @@ class Service:
     def versions(self) -> dict:
         from ..compare.scorer import DEFAULT_SCORER
 
-        return {"samestory": __version__, "scorer": DEFAULT_SCORER, "analyser": self.store.meta("analyser"),
-                "same_story": self.store.meta("same_story"), "store_schema": self.store.meta("schema")}
+        with self.store_lock:
+            meta = {k: self.store.meta(k) for k in ("analyser", "same_story", "schema")}
+        return {"samestory": __version__, "scorer": DEFAULT_SCORER, "analyser": meta["analyser"],
+                "same_story": meta["same_story"], "store_schema": meta["schema"]}
 
     def health(self) -> dict:
         with self.store_lock:
@@ -290,9 +290,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.get("/v1/articles/{article_id}/similar", responses=ERRORS, tags=["stories"],
              summary="The nearest stored articles, each with its relation")
-    def similar_(article_id: str, k: int = Query(10, ge=1)) -> JSONResponse:
-        if k > settings.max_similar:
-            raise ApiError(422, "invalid_request", f"k={k}; the limit is {settings.max_similar}", "k")
+    def similar_(article_id: str, k: int = Query(10, ge=1, le=settings.max_similar)) -> JSONResponse:
         return JSONResponse(svc.similar(article_id, k))
 
     @app.get("/v1/health", tags=["service"])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from ..model import AlignedPair, Analysis, Discrepancy, Entity, QuoteMatch, Substitution
@@ -112,6 +113,12 @@ SUBSTITUTION_MAX_WORDS = 4
 _WORD = re.compile(r"\w+(?:[’'-]\w+)*")
 
 
+def _word_ops(p: AlignedPair) -> tuple[list[re.Match], list[re.Match], list[Any]]:
+    """The two sentences' words and the edit opcodes between them (rapidfuzz Levenshtein, case-insensitive)."""
+    wa, wb = list(_WORD.finditer(p.a_text)), list(_WORD.finditer(p.b_text))
+    return wa, wb, list(Levenshtein.opcodes([w[0].lower() for w in wa], [w[0].lower() for w in wb]))
+
+
 def substitutions(aligned: list[AlignedPair], same_language: bool, limit: int = 100) -> list[Substitution]:
     """Word-level replacements between aligned sentences of the same language, in the first article's
     order: "seek" → "strive", "vocal proponent" → "strong advocate". Edit opcodes over word tokens
@@ -122,8 +129,7 @@ def substitutions(aligned: list[AlignedPair], same_language: bool, limit: int = 
     for p in sorted(aligned, key=lambda p: p.a):
         if not SUBSTITUTION_MIN_LEXICAL <= p.lexical < 1.0:
             continue
-        wa, wb = list(_WORD.finditer(p.a_text)), list(_WORD.finditer(p.b_text))
-        ops = list(Levenshtein.opcodes([w[0].lower() for w in wa], [w[0].lower() for w in wb]))
+        wa, wb, ops = _word_ops(p)
         for i, op in enumerate(ops):
             # a substitution sits between unchanged words (or a sentence edge) on both sides;
             # a replacement chained to other edits is part of a rewritten clause
@@ -135,3 +141,28 @@ def substitutions(aligned: list[AlignedPair], same_language: bool, limit: int = 
                 if len(out) >= limit:
                     return out
     return out
+
+
+#: Replaced words this alike (rapidfuzz ratio, 0–100) are a respelling or a typo fixed, not another word:
+#: "color" → "colour", "tbe" → "the", "U.S." → "US".
+RESPELLING = 75
+
+
+def word_change(aligned: list[AlignedPair]) -> float:
+    """The share of the words of aligned, word-for-word-edited sentences (wording overlap ≥
+    ``SUBSTITUTION_MIN_LEXICAL``) that were replaced by other words; respellings do not count, nor do words
+    only added or dropped. A reprint or a light edit changes almost none; a synonym spin changes many."""
+    changed = total = 0
+    for p in aligned:
+        if p.lexical < SUBSTITUTION_MIN_LEXICAL:
+            continue
+        wa, wb, ops = _word_ops(p)
+        total += max(len(wa), len(wb))
+        for op in ops:
+            if op.tag != "replace":
+                continue
+            xa = " ".join(w[0].lower() for w in wa[op.src_start:op.src_end])
+            xb = " ".join(w[0].lower() for w in wb[op.dest_start:op.dest_end])
+            if fuzz.ratio(xa, xb) < RESPELLING:
+                changed += max(op.src_end - op.src_start, op.dest_end - op.dest_start)
+    return changed / total if total else 0.0

@@ -144,6 +144,33 @@ def cmd_eval_pairs(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_eval_reuse(args: argparse.Namespace) -> int:
+    from ..evaluate import reuse, reuse_data
+
+    for sub in ("semeval2022_task8", "ecbplus_dev"):
+        if not (Path(args.data) / sub).is_dir():
+            raise InputError(str(Path(args.data) / sub), "no such folder (the reuse benchmark is generated from it)")
+    data = reuse_data.load(args.data)
+    pairs = reuse_data.build(data, args.sources, args.negatives, args.split, args.seed)
+    result = {"split": args.split, **reuse.run(pairs, _analyser(args), args.show_errors),
+              "ecb_same_story_pairs_left_out_as_copies": data.wire_copies}
+    if args.json:
+        _dump(result)
+        return EXIT_OK
+    d, r = result["duplicate"], result["rewrite"]
+    print(f"{result['n_pairs']} pairs from {result['n_sources']} sources ({args.split} split)")
+    print(f"  duplicate  precision {d['precision']}  recall {d['recall']}")
+    print(f"  rewrite    precision {r['precision']}  recall {r['recall']}  (called a copy: {r['copy_recall']})")
+    print(f"  independent same-story pairs called a copy: {result['independent_called_copy']}")
+    print(f"  same-topic pairs called a copy: {result['same_topic_called_copy']}")
+    print(f"\n  {'variant':<12} {'n':>4}  " + "  ".join(f"{x:>10}" for x in reuse.RELATIONS))
+    for v, c in result["variants"].items():
+        print(f"  {v:<12} {c['n']:>4}  " + "  ".join(f"{c.get(x, 0):>10}" for x in reuse.RELATIONS))
+    for e in result.get("errors", []):
+        print(f"  miss: {e['variant']:<12} expected {e['expected']:<10} got {e['got']:<10} {e['a']} ↔ {e['b']}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     from ..compare.scorer import DEFAULT_SCORER
     from . import cli_group  # the store commands; it imports this module's helpers
@@ -200,6 +227,23 @@ def build_parser() -> argparse.ArgumentParser:
     _cache_opts(ep)
     ep.set_defaults(func=cmd_eval_pairs)
     cli_group.add_eval_clusters(esub)
+
+    er = esub.add_parser("reuse", help="copy detection on a benchmark generated from real articles",
+                         description="Generate reprints, light edits, synonym spins, reordered and merged copies of "
+                                     "real articles in DATA, with independent same-story and same-topic pairs as "
+                                     "negatives, and score the duplicate / rewrite decisions (how each variant is "
+                                     "made: samestory/evaluate/reuse_data.py).")
+    er.add_argument("--data", default="../shared/data",
+                    help="folder holding semeval2022_task8/ and ecbplus_dev/ (default: ../shared/data)")
+    er.add_argument("--split", default="test", choices=["dev", "test", "all"],
+                    help="which half of the sources and pairs (declared by a hash of their ids; default: test)")
+    er.add_argument("--sources", type=int, default=100, help="source articles, each copied 10 ways (default: 100)")
+    er.add_argument("--negatives", type=int, default=150, help="pairs of each negative kind (default: 150)")
+    er.add_argument("--seed", type=int, default=0, help="seed for choosing sources and negatives (default: 0)")
+    er.add_argument("--show-errors", type=int, default=0, metavar="N", help="list up to N wrong decisions")
+    er.add_argument("--json", action="store_true")
+    _cache_opts(er)
+    er.set_defaults(func=cmd_eval_reuse)
     return p
 
 

@@ -44,7 +44,11 @@ def align(a: Analysis, b: Analysis, threshold: float = ALIGNED) -> Alignment:
     sim = similarity_matrix(a, b)
     pairs: list[AlignedPair] = []
     if sim.size:
-        flat = np.argsort(-sim, axis=None)
+        # among equally similar pairs (a sentence repeated in a scraped page) prefer the one at the same
+        # relative position, so that a copy's matches keep its order; 1e-4 changes nothing else
+        ra = np.arange(sim.shape[0])[:, None] / sim.shape[0]
+        rb = np.arange(sim.shape[1])[None, :] / sim.shape[1]
+        flat = np.argsort(-(sim - 1e-4 * np.abs(ra - rb)), axis=None, kind="stable")
         used_a, used_b = set(), set()
         for idx in flat:
             i, j = divmod(int(idx), sim.shape[1])

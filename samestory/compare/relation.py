@@ -6,16 +6,16 @@ ECB+, where hard negatives are other events of the same kind); the rest from the
 The thresholds are set from what the words mean, not fitted to the labelled data, and are checked by
 ``samestory eval`` on it (``eval reuse`` for the copies):
 
-* duplicate: ≥ 80% of the shorter article's sentences are in the other in near-identical wording
-  (embedding cosine ≥ 0.9 and character overlap ≥ 0.85), or ≥ 80% of its word 3-grams are; and the
-  copy keeps the words (at most 1 word in 20 of the edited sentences replaced by another word: a
-  light edit, not a spin) and the order (Kendall's tau of the matched sentences' positions ≥ 0.5).
+* duplicate: ≥ 80% of the shorter article's text (counted in words) is in sentences found in the other
+  in near-identical wording (embedding cosine ≥ 0.9 and character overlap ≥ 0.85), or ≥ 80% of its
+  word 3-grams are; and the copy keeps the words (at most 1 word in 20 of the edited sentences
+  replaced by another word: a light edit, not a spin) and the order (Kendall's tau of the matched sentences' positions ≥ 0.5).
 * rewrite: such a copy with more words replaced (a synonym spin) or its sentences reordered; or
   ≥ 60% of the shorter article's sentences have a counterpart saying the same thing (cosine ≥ 0.8
   in one language; ≥ 0.7 across languages, where the multilingual model scores a sentence and its
   translation ~0.1 lower than a same-language paraphrase: 0.73–0.87 for the demo corpus's
-  English–Spanish translation) — the same text reworded, reordered or translated; or ≥ 50% of them
-  are near-verbatim — a partial copy merged with other text.
+  English–Spanish translation) — the same text reworded, reordered or translated; or ≥ 50% of its
+  text is near-verbatim — a partial copy merged with other text.
 * same_story: P(same event) ≥ 0.5 (more likely than not).
 * related: otherwise, if ``overall`` ≤ 3.0 (not SemEval "dissimilar"): the same actors or topic,
   another event.
@@ -46,16 +46,30 @@ def order_kept(aligned: list[AlignedPair], min_similarity: float = REWRITE_SIM) 
     return float(tau) if tau == tau else 1.0  # NaN (constant input) counts as kept
 
 
+def verbatim_share(aligned: list[AlignedPair], words: tuple[list[int], list[int]]) -> tuple[float, int, int]:
+    """The share of the shorter article's words (the side with fewer) that sit in sentences found almost
+    word for word in the other; with the count of such sentences and of that side's sentences. Counted in
+    words, so that a dropped one-line caption weighs less than a dropped paragraph."""
+    side = 0 if sum(words[0]) <= sum(words[1]) else 1
+    pairs = [p for p in aligned if p.similarity >= VERBATIM_SIM and p.lexical >= VERBATIM_LEXICAL]
+    total = sum(words[side])
+    covered = sum(words[side][p.a if side == 0 else p.b] for p in pairs)
+    return (covered / total if total else 0.0), len(pairs), len(words[side])
+
+
 def decide(overall: float, p_same: float, sim: np.ndarray, aligned: list[AlignedPair], shingle_share_of_shorter: float,
-           same_language: bool = True, word_change: float = 0.0) -> tuple[Relation, str]:
-    """``word_change``: the share of words of the aligned sentences replaced by other words (evidence.word_change)."""
+           same_language: bool = True, word_change: float = 0.0,
+           sentence_words: tuple[list[int], list[int]] | None = None) -> tuple[Relation, str]:
+    """``word_change``: the share of words of the aligned sentences replaced by other words (evidence.word_change);
+    ``sentence_words``: the word count of each sentence of the two articles (default: every sentence counts 1)."""
     if sim.size == 0:
         return Relation.UNRELATED, "one article has no sentences"
     n_short = min(sim.shape)
-    verbatim = sum(1 for p in aligned if p.similarity >= VERBATIM_SIM and p.lexical >= VERBATIM_LEXICAL)
-    if verbatim / n_short >= DUPLICATE_SHARE or shingle_share_of_shorter >= DUPLICATE_SHINGLES:
-        copied = (f"{verbatim} of the shorter article's {n_short} sentences appear in the other almost word for word; "
-                  f"{shingle_share_of_shorter:.0%} of its word 3-grams are shared")
+    verbatim_part, verbatim, n_side = verbatim_share(aligned, sentence_words or ([1] * sim.shape[0], [1] * sim.shape[1]))
+    shared = (f"{verbatim_part:.0%} of the shorter article's words are in sentences found almost word for word in the "
+              f"other ({verbatim} of its {n_side} sentences)")
+    if verbatim_part >= DUPLICATE_SHARE or shingle_share_of_shorter >= DUPLICATE_SHINGLES:
+        copied = f"{shared}; {shingle_share_of_shorter:.0%} of its word 3-grams are shared"
         tau = order_kept(aligned)
         if word_change > DUPLICATE_MAX_WORD_CHANGE:
             return Relation.REWRITE, f"{copied}, but {word_change:.0%} of their words are replaced by others: a spun copy"
@@ -69,9 +83,8 @@ def decide(overall: float, p_same: float, sim: np.ndarray, aligned: list[Aligned
         how = "in other words" if same_language else "in another language"
         return Relation.REWRITE, (f"{reworded} of the shorter article's {n_short} sentences have a counterpart "
                                   f"saying the same thing {how}; only {verbatim} are near-verbatim")
-    if verbatim / n_short >= PARTIAL_COPY_SHARE:
-        return Relation.REWRITE, (f"{verbatim} of the shorter article's {n_short} sentences appear in the other almost "
-                                  f"word for word, the rest is other text: a partly copied article")
+    if verbatim_part >= PARTIAL_COPY_SHARE:
+        return Relation.REWRITE, f"{shared}, the rest is other text: a partly copied article"
     cover = f"{reworded} of {n_short} sentences of the shorter article have a close counterpart"
     if p_same >= SAME_STORY_MIN_PROBABILITY:
         return Relation.SAME_STORY, f"same event (P = {p_same:.2f}), but only {cover}: independent reports"

@@ -22,9 +22,10 @@ spin-10 … 50   rewrite     10, 20, 30 or 50% of the content words (nouns, verb
                            names, numbers or stop words) replaced by a synonym from WordNet 3.0's two most
                            common senses of the word, inflected like the word it replaces (lemminflect).
                            The rate reached is recorded (a word without a synonym is left as it is).
-reordered      rewrite     the same sentences in a random order, three to a paragraph
-merged         rewrite     two thirds of the source's sentences (in order) with sentences of the
-                           independent report inserted among them until they are a third of the words
+reordered      rewrite     the same sentences in a random order (redrawn until Kendall's tau against the
+                           source's order is ≤ 0: shuffled, not one paragraph moved), three to a paragraph
+merged         rewrite     about two thirds of the source's words (whole sentences, in order) with sentences of
+                           the independent report inserted among them until they are a third of the words
 =============  ==========  ==================================================================================
 
 Negatives (the relation must not be ``duplicate`` or ``rewrite``):
@@ -227,22 +228,35 @@ def spin(sents: list[list[Any]], rate: float, rng: random.Random) -> tuple[str, 
 
 
 def reordered(sents: list[list[Any]], rng: random.Random) -> str:
+    """The sentences in a random order, drawn again until at most half of the sentence pairs keep their
+    order (Kendall's tau ≤ 0: a shuffle, not one paragraph moved), three to a paragraph."""
+    from scipy.stats import kendalltau
+
     flat = [s.text for p in sents for s in p]
-    rng.shuffle(flat)
-    return _join([flat[i:i + 3] for i in range(0, len(flat), 3)])
+    order = list(range(len(flat)))
+    for _ in range(100):
+        rng.shuffle(order)
+        if kendalltau(range(len(order)), order).statistic <= 0:
+            break
+    shuffled = [flat[i] for i in order]
+    return _join([shuffled[i:i + 3] for i in range(0, len(shuffled), 3)])
 
 
 def merged(sents: list[list[Any]], other: list[list[Any]], rng: random.Random) -> str:
-    """Two thirds of the source's sentences, in order, with the independent report's sentences inserted
-    among them until those make up a third of the words (fewer own sentences when the report is short)."""
+    """Two thirds of the source's words (whole sentences, in order) with the independent report's
+    sentences inserted among them until those make up a third of the words (fewer of the source's
+    sentences when the report is short)."""
     own = [s.text for p in sents for s in p]
     theirs = [s.text for p in other for s in p]
     rng.shuffle(theirs)
     words = lambda xs: sum(len(x.split()) for x in xs)  # noqa: E731
-    keep = sorted(rng.sample(range(len(own)), max(3, round(len(own) * 2 / 3))))
-    while len(keep) > 3 and words(own[i] for i in keep) > 2 * words(theirs):
-        keep.pop()
-    out = [own[i] for i in keep]
+    budget = min(2 * words(own) / 3, 2 * words(theirs))
+    keep: list[int] = []
+    for i in sorted(range(len(own)), key=lambda _: rng.random()):
+        if len(keep) >= 3 and words(own[j] for j in keep) + len(own[i].split()) > budget:
+            continue
+        keep.append(i)
+    out = [own[i] for i in sorted(keep)]
     need, added = words(out) / 2, 0
     for s in theirs:
         if added >= need:

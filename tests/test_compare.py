@@ -121,3 +121,69 @@ def test_substitutions_of_a_spin(demo, seeds):
     # a replacement chained to other edits is a rewritten clause, not a substitution
     p = AlignedPair(0, 0, "The mayor said the bridge would reopen soon.", "The city told reporters repairs might take months.", 0.8, 0.35)
     assert not substitutions([p], True)
+
+
+def _pairs(a: list[str], b: list[str], order: list[int]) -> list:
+    """Aligned pairs between sentences a[i] and b[order[i]] (cosine 0.95; wording overlap measured)."""
+    from rapidfuzz import fuzz
+
+    from samestory.model import AlignedPair
+
+    return [AlignedPair(i, j, a[i], b[j], 0.95, fuzz.ratio(a[i], b[j]) / 100) for i, j in enumerate(order)]
+
+
+_STORY = ["The council closed the old harbour bridge on Monday after inspectors found cracks in two piers.",
+          "Engineers said the steel frame had corroded faster than expected in the salty air.",
+          "Traffic was diverted through the tunnel, adding twenty minutes to the morning commute.",
+          "The mayor promised that repairs would begin within a month and last until the spring.",
+          "Residents of the island district asked for an extra ferry while the crossing stays shut.",
+          "A public meeting about the closure will be held at the library on Thursday evening."]
+_SPUN = ["The council shut the old harbour span on Monday after examiners found fissures in two piers.",
+         "Engineers said the steel skeleton had rusted faster than expected in the salty atmosphere.",
+         "Traffic was rerouted through the tunnel, adding twenty minutes to the morning journey.",
+         "The mayor pledged that repairs would start within a month and endure until the spring.",
+         "Inhabitants of the island district requested an additional ferry while the crossing stays closed.",
+         "A public gathering about the shutdown will be held at the library on Thursday evening."]
+
+
+def test_copy_decisions_spin_reorder_partial():
+    """The copy rules on team-written sentences: an unchanged copy is a duplicate; the same copy with
+    about one content word in five replaced, or shuffled, or only half copied, is a rewrite."""
+    import numpy as np
+
+    from samestory.compare.evidence import word_change
+    from samestory.compare.relation import decide, order_kept
+    from samestory.model import Relation
+
+    sim = np.full((6, 6), 0.3)
+    words = ([len(s.split()) for s in _STORY], [len(s.split()) for s in _STORY])
+    same = _pairs(_STORY, _STORY, list(range(6)))
+    assert word_change(same) == 0 and order_kept(same) == pytest.approx(1.0)
+    assert decide(2.0, 0.9, sim, same, 1.0, True, 0.0, words)[0] is Relation.DUPLICATE
+
+    spun = _pairs(_STORY, _SPUN, list(range(6)))
+    assert 0.1 < word_change(spun) < 0.3
+    spun_copy = [p.__class__(p.a, p.b, p.a_text, p.b_text, 0.95, 0.9) for p in spun]  # near-verbatim sentences
+    rel, reason = decide(2.0, 0.9, sim, spun_copy, 0.9, True, word_change(spun), words)
+    assert rel is Relation.REWRITE and "spun" in reason
+
+    shuffled = _pairs(_STORY, _STORY, [3, 5, 0, 4, 1, 2])
+    assert order_kept(shuffled) < 0.5
+    rel, reason = decide(2.0, 0.9, sim, shuffled, 0.95, True, 0.0, words)
+    assert rel is Relation.REWRITE and "order" in reason
+    moved_one = _pairs(_STORY, _STORY, [0, 1, 3, 2, 4, 5])  # an editor moved one sentence: still a duplicate
+    assert decide(2.0, 0.9, sim, moved_one, 0.95, True, 0.0, words)[0] is Relation.DUPLICATE
+
+    half = _pairs(_STORY[:4], _STORY[:4], [0, 1, 2, 3])  # four of six sentences copied, the rest other text
+    rel, reason = decide(2.0, 0.9, np.full((6, 6), 0.3), half, 0.5, True, 0.0, words)
+    assert rel is Relation.REWRITE and "partly copied" in reason
+    rel, _ = decide(2.0, 0.9, np.full((6, 6), 0.3), half[:1], 0.1, True, 0.0, words)  # one sentence shared
+    assert rel is Relation.SAME_STORY
+
+
+def test_word_change_ignores_respellings():
+    from samestory.compare.evidence import word_change
+
+    a = ["The colour of the harbour bridge was grey before the storm hit the town."]
+    b = ["The color of the harbor bridge was gray before the storm hit the town."]
+    assert word_change(_pairs(a, b, [0])) == 0.0

@@ -15,7 +15,7 @@ variant        expected    how the variant is made from the source
 reprint        duplicate   the same title and text between an outlet's header and footer lines (a byline,
                            "first published by …", a copyright and a newsletter line; team-written templates)
 headline       duplicate   the same text under another headline: the source's first sentence cut to 12 words
-truncated      duplicate   the first 40–70% of the paragraphs (at least 3 sentences)
+truncated      duplicate   the first 40–70% of the sentences (at least 3), in their paragraphs
 light-edit     duplicate   one sentence in ten dropped (never the first), straight quotes made typographic,
                            one closing sentence added ("Further details were not immediately available.")
 spin-10 … 50   rewrite     10, 20, 30 or 50% of the content words (nouns, verbs, adjectives, adverbs; not
@@ -141,13 +141,15 @@ def headline(sents: list[list[Any]]) -> str:
 
 
 def truncated(sents: list[list[Any]], rng: random.Random) -> str:
-    keep, total, n = [], sum(len(p) for p in sents), 0
-    share = rng.uniform(0.4, 0.7)
+    """The first 40–70% of the sentences (at least 3), in their paragraphs."""
+    total = sum(len(p) for p in sents)
+    n = max(3, round(rng.uniform(0.4, 0.7) * total))
+    keep: list[list[str]] = []
     for p in sents:
-        if keep and n >= max(3, share * total):
+        if n <= 0:
             break
-        keep.append([s.text for s in p])
-        n += len(p)
+        keep.append([s.text for s in p[:n]])
+        n -= len(p)
     return _join(keep)
 
 

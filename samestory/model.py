@@ -284,7 +284,11 @@ class CopyEdge:
     source: str
     copy: str
     relation: str
-    evidence: str
+    evidence: str  # why this direction, and the comparison's reason
+    source_in_copy: float = 0.0  # share of the source's word 3-grams found in the copy
+    copy_in_source: float = 0.0  # share of the copy's word 3-grams found in the source
+    added: list[str] = field(default_factory=list)  # the copy's sentences with no counterpart in the source (≤ 3)
+    n_added: int = 0
 
 
 @dataclass

@@ -1,5 +1,6 @@
 """The store, the story clustering, lineage and the clustering metrics."""
 
+import json
 import os
 import signal
 import sqlite3
@@ -184,3 +185,34 @@ def test_one_writer_at_a_time(tmp_path, demo):
     writer.close()
     with Store(tmp_path) as again:  # the lock goes with the writer
         assert len(again) == 1
+
+
+def test_lineage_of_files(capsys):
+    """`samestory lineage` on the demo corpus: who copied whom, with the evidence for each direction."""
+    from samestory.present.cli import main
+
+    assert main(["lineage", str(DEMO), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    edges = {(e["source"], e["copy"]): e for e in out["edges"]}
+    reprint = edges[("bridge_coastal-herald.md", "bridge_reprint_daily-post.html")]
+    assert reprint["relation"] == "duplicate" and "published 2025-03-14, before 2025-03-15" in reprint["evidence"]
+    assert reprint["copy_in_source"] >= 0.9  # the reprint's text is in the Herald's
+    spin = edges[("bridge_baltic-wire.txt", "bridge_rewrite_newsflash.txt")]
+    assert spin["relation"] == "rewrite"
+    assert ("bridge_coastal-herald.md", "bridge_es_el-observador.json") in edges  # a translation
+    herald = next(g for g in out["groups"] if "bridge_coastal-herald.md" in g)
+    assert {"bridge_reprint_daily-post.html", "bridge_es_el-observador.json"} <= set(herald)
+    assert "bridge_coastal-herald.md" in out["originals"]
+    assert out["independent_sources"] == len(out["groups"]) == len(out["originals"])
+    # independent reports of one event are not copies
+    assert not any({"trial_health-weekly.txt", "trial_science-desk.md"} == set(k) for k in edges)
+
+
+def test_seeds_have_no_lineage(capsys):
+    from samestory.present.cli import main
+
+    from .conftest import SEEDS
+
+    assert main(["lineage", str(need(SEEDS)), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["edges"] == [] and out["independent_sources"] == 2

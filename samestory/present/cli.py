@@ -125,6 +125,36 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_SKIPPED if skipped else EXIT_OK
 
 
+def cmd_lineage(args: argparse.Namespace) -> int:
+    """Who copied whom among the articles under the given paths."""
+    from dataclasses import asdict
+
+    from ..group.lineage import Member, trace
+    from .report import lineage_lines
+
+    arts, skipped = _batch(args)
+    if len(arts) < 2:
+        raise InputError(" ".join(args.paths), f"found {len(arts)} readable article(s); need at least two")
+    analyses = list(_analyser(args).analyse_many(arts))
+    names = [Path(a.article.source).name for a in analyses]
+    if len(set(names)) < len(names):  # the same file name in two folders, or lines of one JSONL file
+        names = [a.article.source for a in analyses]
+    lin = trace([Member(n, a, a.published, k) for k, (n, a) in enumerate(zip(names, analyses))])
+    if args.json:
+        _dump({"articles": [{"name": n, "id": a.article.id, "title": a.article.title, "published": a.published}
+                            for n, a in zip(names, analyses)],
+               "edges": [asdict(e) for e in lin.edges], "groups": lin.groups, "originals": lin.originals,
+               "independent_sources": lin.independent_sources})
+        return EXIT_SKIPPED if skipped else EXIT_OK
+    print(f"{len(analyses)} articles, {lin.independent_sources} independent sources\n")
+    print("\n".join(lineage_lines(lin.edges)) if lin.edges else "no copies: every article is independent coverage")
+    print("\noriginals (the most complete article of each group of copies):")
+    for g, o in zip(lin.groups, lin.originals):
+        rest = [x for x in g if x != o]
+        print(f"  {o}" + (f"  (copied by {', '.join(rest)})" if rest else ""))
+    return EXIT_SKIPPED if skipped else EXIT_OK
+
+
 def cmd_eval_pairs(args: argparse.Namespace) -> int:
     from ..evaluate.pairs import evaluate
     from ..evaluate.pairs_data import load_articles, load_pairs
@@ -211,6 +241,17 @@ def build_parser() -> argparse.ArgumentParser:
     _read_opts(d)
     _cache_opts(d)
     d.set_defaults(func=cmd_demo)
+
+    li = sub.add_parser("lineage", help="who copied whom in a set of articles, and how many independent sources",
+                        description="Find the copies (duplicates and rewrites) among the articles in files or folders, "
+                                    "the direction of each copy with its evidence (publication dates, how much of each "
+                                    "text the other holds, what the copy adds), the most complete original of each "
+                                    "group of copies, and the count of independent sources.")
+    li.add_argument("paths", nargs="+", help="files, folders or -")
+    li.add_argument("--json", action="store_true")
+    _read_opts(li)
+    _cache_opts(li)
+    li.set_defaults(func=cmd_lineage)
 
     cli_group.add_commands(sub)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from ..model import DIMENSIONS, Analysis, Comparison, Story
+from ..model import DIMENSIONS, Analysis, Comparison, CopyEdge, Story
 
 _SCALE = "1 = very similar … 4 = very dissimilar"
 
@@ -66,6 +66,17 @@ def comparison_text(c: Comparison, a: Analysis, b: Analysis, max_items: int = 6)
     return "\n".join(out)
 
 
+def lineage_lines(edges: list[CopyEdge], width: int = 110) -> list[str]:
+    """Copy edges as text, source → copy, with the evidence (wrapped) and the first sentence the copy adds."""
+    out = ["copies (source → copy):"]
+    for e in edges:
+        out.append(f"  {e.source} → {e.copy}  ({e.relation})")
+        out.extend(textwrap.wrap(e.evidence, width, initial_indent="      ", subsequent_indent="      "))
+        if e.added:
+            out.append(f"      adds: “{_short(e.added[0], width - 12)}”" + (f" (+{e.n_added - 1} more)" if e.n_added > 1 else ""))
+    return out
+
+
 def story_text(s: Story) -> str:
     """A story as text: header, timeline of its articles, copy lineage and independent sources."""
     out = [f"story {s.id}: {s.title or '(no title)'}",
@@ -78,9 +89,8 @@ def story_text(s: Story) -> str:
         when = (r["published"] or f"(added {r['added'][:10]})")[:22]
         out.append(f"  {when:<22} {r['outlet'] or '-':<22} {_short(r['title'] or r['source'], 70)}  [{r['id']}]")
     if s.lineage:
-        out.append("\ncopies (source → copy):")
-        for e in s.lineage:
-            out.append(f"  {e.source} → {e.copy}  {e.relation}: {_short(e.evidence, 140)}")
+        out.append("")
+        out.extend(lineage_lines(s.lineage))
     merges = [e for e in s.events if e["kind"] == "merged"]
     if merges:
         out.append("\nmerged in: " + ", ".join(f"story {e['other']} ({e['time'][:10]})" for e in merges))

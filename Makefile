@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test setup bench scale load serve clean
+.PHONY: demo test setup bench scale load reuse-search serve clean
 
 setup: $(STAMP)
 
@@ -35,6 +35,9 @@ bench: $(STAMP)
 
 scale: $(STAMP)
 	$(BIN)/python benchmarks/scale.py
+
+reuse-search: $(STAMP)
+	$(BIN)/python benchmarks/reuse_search.py
 
 load: $(STAMP)
 	$(BIN)/python benchmarks/load.py

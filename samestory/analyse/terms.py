@@ -41,6 +41,14 @@ def rarity(word: str, lang: str) -> float:
     return max(0.0, RARE - z)
 
 
+@lru_cache(maxsize=500_000)
+def is_word(word: str, lang: str) -> bool:
+    """Whether wordfreq's list for ``lang`` knows the word (any word when the language has no list)."""
+    import wordfreq
+
+    return lang not in supported() or word.isdigit() or wordfreq.zipf_frequency(word, lang) > 0
+
+
 def tokenize(text: str, lang: str) -> list[str]:
     import wordfreq
 

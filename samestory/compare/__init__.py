@@ -37,7 +37,7 @@ def compare(a: Analysis, b: Analysis, *, scorer_name: str = scorer.DEFAULT_SCORE
     p_same = scorer.load_same_story(same_story_name).probability(feats, same_language)
     shorter_shingles = feats["shingle_max"]  # the share of the shorter article's shingles found in the other
     rel, reason = relation.decide(scores["overall"], p_same, al.sim, al.pairs, shorter_shingles, same_language,
-                                  evidence.word_change(al.pairs) if same_language else 0.0,
+                                  evidence.word_change(al.pairs, a.language) if same_language else 0.0,
                                   ([len(s.text.split()) for s in a.sentences], [len(s.text.split()) for s in b.sentences]))
     cover_a, cover_b = al.coverage()
     return Comparison(

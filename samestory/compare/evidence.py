@@ -146,12 +146,19 @@ def substitutions(aligned: list[AlignedPair], same_language: bool, limit: int = 
 #: Replaced words this alike (rapidfuzz ratio, 0–100) are a respelling or a typo fixed, not another word:
 #: "color" → "colour", "tbe" → "the", "U.S." → "US".
 RESPELLING = 75
+#: Replaced by a token this alike that is not a word of the language: OCR noise ("tbe", "iu"); a rare
+#: synonym is not alike ("proponent" → "advocate": 24).
+GARBLED = 50
 
 
-def word_change(aligned: list[AlignedPair]) -> float:
+def word_change(aligned: list[AlignedPair], lang: str | None = None) -> float:
     """The share of the words of aligned, word-for-word-edited sentences (wording overlap ≥
     ``SUBSTITUTION_MIN_LEXICAL``) that were replaced by other words; respellings do not count, nor do words
-    only added or dropped. A reprint or a light edit changes almost none; a synonym spin changes many."""
+    only added or dropped, nor (when wordfreq has a word list for ``lang``) a word replaced by a look-alike
+    token that is not a word of the language: OCR noise ("tbe", "iu"), not a synonym. A reprint or a light edit
+    changes almost none; a synonym spin changes many."""
+    from ..analyse.terms import is_word
+
     changed = total = 0
     for p in aligned:
         if p.lexical < SUBSTITUTION_MIN_LEXICAL:
@@ -161,8 +168,10 @@ def word_change(aligned: list[AlignedPair]) -> float:
         for op in ops:
             if op.tag != "replace":
                 continue
-            xa = " ".join(w[0].lower() for w in wa[op.src_start:op.src_end])
-            xb = " ".join(w[0].lower() for w in wb[op.dest_start:op.dest_end])
-            if fuzz.ratio(xa, xb) < RESPELLING:
-                changed += max(op.src_end - op.src_start, op.dest_end - op.dest_start)
+            xa = [w[0].lower() for w in wa[op.src_start:op.src_end]]
+            xb = [w[0].lower() for w in wb[op.dest_start:op.dest_end]]
+            alike = fuzz.ratio(" ".join(xa), " ".join(xb))
+            if alike >= RESPELLING or (alike >= GARBLED and lang and not all(is_word(w, lang) for w in xa + xb)):
+                continue
+            changed += max(len(xa), len(xb))
     return changed / total if total else 0.0

@@ -29,6 +29,7 @@ import numpy as np
 from ..model import AlignedPair, Relation
 
 VERBATIM_SIM, VERBATIM_LEXICAL, DUPLICATE_SHARE, DUPLICATE_SHINGLES = 0.9, 0.85, 0.8, 0.8
+NOISY_VERBATIM_LEXICAL = 0.9
 DUPLICATE_MAX_WORD_CHANGE, DUPLICATE_MIN_ORDER = 0.05, 0.5
 REWRITE_SIM, REWRITE_SHARE, PARTIAL_COPY_SHARE, CROSS_LANGUAGE_OFFSET = 0.8, 0.6, 0.5, 0.1
 SAME_STORY_MIN_PROBABILITY, RELATED_MAX = 0.5, 3.0
@@ -46,12 +47,18 @@ def order_kept(aligned: list[AlignedPair], min_similarity: float = REWRITE_SIM) 
     return float(tau) if tau == tau else 1.0  # NaN (constant input) counts as kept
 
 
+def is_verbatim(p: AlignedPair) -> bool:
+    """The same sentence: near-identical wording (character overlap ≥ 0.85), and the same meaning
+    (cosine ≥ 0.9) unless the characters agree even more (≥ 0.9: a noisy copy whose vectors drift)."""
+    return p.lexical >= VERBATIM_LEXICAL and (p.similarity >= VERBATIM_SIM or p.lexical >= NOISY_VERBATIM_LEXICAL)
+
+
 def verbatim_share(aligned: list[AlignedPair], words: tuple[list[int], list[int]]) -> tuple[float, int, int]:
     """The share of the shorter article's words (the side with fewer) that sit in sentences found almost
     word for word in the other; with the count of such sentences and of that side's sentences. Counted in
     words, so that a dropped one-line caption weighs less than a dropped paragraph."""
     side = 0 if sum(words[0]) <= sum(words[1]) else 1
-    pairs = [p for p in aligned if p.similarity >= VERBATIM_SIM and p.lexical >= VERBATIM_LEXICAL]
+    pairs = [p for p in aligned if is_verbatim(p)]
     total = sum(words[side])
     covered = sum(words[side][p.a if side == 0 else p.b] for p in pairs)
     return (covered / total if total else 0.0), len(pairs), len(words[side])
@@ -76,15 +83,17 @@ def decide(overall: float, p_same: float, sim: np.ndarray, aligned: list[Aligned
         if tau < DUPLICATE_MIN_ORDER:
             return Relation.REWRITE, f"{copied}, but in another order (Kendall's tau {tau:.2f}): a reordered copy"
         return Relation.DUPLICATE, copied
+    if verbatim_part >= PARTIAL_COPY_SHARE:
+        return Relation.REWRITE, f"{shared}, the rest is other text: a partly copied article"
     short_best = sim.max(axis=1) if sim.shape[0] <= sim.shape[1] else sim.max(axis=0)
     threshold = REWRITE_SIM - (0.0 if same_language else CROSS_LANGUAGE_OFFSET)
     reworded = int((short_best >= threshold).sum())
+    short_side_verbatim = {p.a if sim.shape[0] <= sim.shape[1] else p.b for p in aligned if is_verbatim(p)}
+    reworded += sum(1 for k in short_side_verbatim if short_best[k] < threshold)  # noisy copies
     if reworded / n_short >= REWRITE_SHARE:
         how = "in other words" if same_language else "in another language"
         return Relation.REWRITE, (f"{reworded} of the shorter article's {n_short} sentences have a counterpart "
                                   f"saying the same thing {how}; only {verbatim} are near-verbatim")
-    if verbatim_part >= PARTIAL_COPY_SHARE:
-        return Relation.REWRITE, f"{shared}, the rest is other text: a partly copied article"
     cover = f"{reworded} of {n_short} sentences of the shorter article have a close counterpart"
     if p_same >= SAME_STORY_MIN_PROBABILITY:
         return Relation.SAME_STORY, f"same event (P = {p_same:.2f}), but only {cover}: independent reports"

@@ -200,6 +200,8 @@ def test_lineage_of_files(capsys):
     spin = edges[("bridge_baltic-wire.txt", "bridge_rewrite_newsflash.txt")]
     assert spin["relation"] == "rewrite"
     assert ("bridge_coastal-herald.md", "bridge_es_el-observador.json") in edges  # a translation
+    # the reprint and the translation resemble each other only through the Herald: no edge between them
+    assert not any({"bridge_es_el-observador.json", "bridge_reprint_daily-post.html"} == set(k) for k in edges)
     herald = next(g for g in out["groups"] if "bridge_coastal-herald.md" in g)
     assert {"bridge_reprint_daily-post.html", "bridge_es_el-observador.json"} <= set(herald)
     assert "bridge_coastal-herald.md" in out["originals"]

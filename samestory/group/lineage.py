@@ -5,7 +5,8 @@ Articles whose document vectors are close (cosine ≥ ``COPY_CANDIDATE``) are co
 ``duplicate`` or ``rewrite`` relation is a copy edge. Its direction: the earlier publication is the
 source; with no dates (or the same day), the more complete text (more sentences) is, then the one that
 came first. Each edge carries how much of each text the other holds (word 3-grams) and what the copy
-adds (its sentences with no counterpart in the source). Independent sources are the groups of articles
+adds (its sentences with no counterpart in the source). An edge between two copies of a common source
+is dropped: they resemble each other because of it. Independent sources are the groups of articles
 joined by copy edges; each group's original is its most complete member.
 """
 
@@ -63,12 +64,22 @@ def trace(members: list[Member]) -> Lineage:
             src, cp, why = _direction(members[i], members[j])
             edges.append(_edge(src, cp, c.relation.value, (why, c.relation_reason)))
             parent[find(int(i))] = find(int(j))
+    edges = _without_sibling_edges(edges)
     groups: dict[int, list[int]] = {}
     for k in range(len(members)):
         groups.setdefault(find(k), []).append(k)
     originals = [members[max(g, key=lambda k: (len(members[k].analysis.sentences), -members[k].order))].id
                  for g in groups.values()]
     return Lineage(edges, [[members[k].id for k in g] for g in groups.values()], originals)
+
+
+def _without_sibling_edges(edges: list[CopyEdge]) -> list[CopyEdge]:
+    """Two copies of one source resemble each other because of it: an edge between two articles that
+    both copy a common source is dropped (the reprint and the translation of one report)."""
+    sources: dict[str, set[str]] = {}
+    for e in edges:
+        sources.setdefault(e.copy, set()).add(e.source)
+    return [e for e in edges if not (sources.get(e.source, set()) & sources.get(e.copy, set()))]
 
 
 def _direction(a: Member, b: Member) -> tuple[Member, Member, str]:

@@ -1,7 +1,8 @@
 """compare: two analyses → Comparison.
 
 Stages, in order:
-    align      sentence alignment on multilingual embeddings
+    align      sentence alignment on multilingual embeddings (and, for copies, on characters where noise
+               makes the embeddings drift)
     features   symmetric similarity features (text, title, lead, entities, places, dates, quotes, numbers)
     scorer     the versioned model: features → the seven SemEval dimensions
     relation   duplicate / rewrite / same_story / related / unrelated, with the reason
@@ -14,7 +15,7 @@ from __future__ import annotations
 from ..errors import VersionMismatchError
 from ..model import Analysis, Comparison, similarity_from_overall
 from . import evidence, features, relation, scorer
-from .align import align
+from .align import align, with_noisy_copies
 
 __all__ = ["compare", "check_versions"]
 
@@ -31,24 +32,25 @@ def compare(a: Analysis, b: Analysis, *, scorer_name: str = scorer.DEFAULT_SCORE
     check_versions(a, b)
     model = scorer.load(scorer_name)
     al = align(a, b)
-    feats = features.compute(a, b, al)
+    feats = features.compute(a, b, al)  # on the embedding alignment, as the models were trained
     scores = model.predict(feats)
     same_language = a.language == b.language
     p_same = scorer.load_same_story(same_story_name).probability(feats, same_language)
     shorter_shingles = feats["shingle_max"]  # the share of the shorter article's shingles found in the other
-    rel, reason = relation.decide(scores["overall"], p_same, al.sim, al.pairs, shorter_shingles, same_language,
-                                  evidence.word_change(al.pairs, a.language) if same_language else 0.0,
+    copies = with_noisy_copies(a, b, al).pairs  # the copy decision and its evidence also see noisy (OCR) copies
+    rel, reason = relation.decide(scores["overall"], p_same, al.sim, copies, shorter_shingles, same_language,
+                                  evidence.word_change(copies, a.language) if same_language else 0.0,
                                   ([len(s.text.split()) for s in a.sentences], [len(s.text.split()) for s in b.sentences]))
     cover_a, cover_b = al.coverage()
     return Comparison(
         a=a.id, b=b.id, scores=scores, similarity=round(similarity_from_overall(scores["overall"]), 4),
         same_story_probability=p_same,
         relation=rel, relation_reason=reason,
-        aligned=sorted(al.pairs, key=lambda p: -p.similarity),
+        aligned=sorted(copies, key=lambda p: -p.similarity),
         coverage={"a": round(cover_a, 4), "b": round(cover_b, 4)},
         quotes=evidence.quotes(a, b), entities=evidence.entities(a, b), places=evidence.places(a, b),
-        dates=evidence.dates(a, b), discrepancies=evidence.discrepancies(a, b, al.pairs),
+        dates=evidence.dates(a, b), discrepancies=evidence.discrepancies(a, b, copies),
         features={k: round(v, 4) for k, v in feats.items()},
         versions={**a.versions, "scorer": model.name, "same_story": same_story_name}, languages=(a.language, b.language),
-        substitutions=evidence.substitutions(al.pairs, same_language),
+        substitutions=evidence.substitutions(copies, same_language),
     )

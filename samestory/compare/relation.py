@@ -7,9 +7,10 @@ The thresholds are set from what the words mean, not fitted to the labelled data
 ``samestory eval`` on it (``eval reuse`` for the copies):
 
 * duplicate: ≥ 80% of the shorter article's text (counted in words) is in sentences found in the other
-  in near-identical wording (embedding cosine ≥ 0.9 and character overlap ≥ 0.85), or ≥ 80% of its
-  word 3-grams are; and the copy keeps the words (at most 1 word in 20 of the edited sentences
-  replaced by another word: a light edit, not a spin) and the order (Kendall's tau of the matched sentences' positions ≥ 0.5).
+  in near-identical wording (character overlap ≥ 0.85 with embedding cosine ≥ 0.9, or overlap ≥ 0.9
+  alone: a noisy copy whose vectors drift), or ≥ 80% of its word 3-grams are; and the copy keeps the
+  words (at most 1 word in 20 of the edited sentences replaced by another word: a light edit, not a
+  spin) and the order (Kendall's tau of the matched sentences' positions ≥ 0.5).
 * rewrite: such a copy with more words replaced (a synonym spin) or its sentences reordered; or
   ≥ 60% of the shorter article's sentences have a counterpart saying the same thing (cosine ≥ 0.8
   in one language; ≥ 0.7 across languages, where the multilingual model scores a sentence and its
@@ -53,15 +54,13 @@ def is_verbatim(p: AlignedPair) -> bool:
     return p.lexical >= VERBATIM_LEXICAL and (p.similarity >= VERBATIM_SIM or p.lexical >= NOISY_VERBATIM_LEXICAL)
 
 
-def verbatim_share(aligned: list[AlignedPair], words: tuple[list[int], list[int]]) -> tuple[float, int, int]:
-    """The share of the shorter article's words (the side with fewer) that sit in sentences found almost
-    word for word in the other; with the count of such sentences and of that side's sentences. Counted in
-    words, so that a dropped one-line caption weighs less than a dropped paragraph."""
+def verbatim_share(verbatim: list[AlignedPair], words: tuple[list[int], list[int]]) -> tuple[float, int]:
+    """The share of the shorter article's words (the side with fewer) that sit in the ``verbatim`` pairs'
+    sentences, and that side's number of sentences. Counted in words, so that a dropped one-line caption
+    weighs less than a dropped paragraph."""
     side = 0 if sum(words[0]) <= sum(words[1]) else 1
-    pairs = [p for p in aligned if is_verbatim(p)]
     total = sum(words[side])
-    covered = sum(words[side][p.a if side == 0 else p.b] for p in pairs)
-    return (covered / total if total else 0.0), len(pairs), len(words[side])
+    return (sum(words[side][p.a if side == 0 else p.b] for p in verbatim) / total if total else 0.0), len(words[side])
 
 
 def decide(overall: float, p_same: float, sim: np.ndarray, aligned: list[AlignedPair], shingle_share_of_shorter: float,
@@ -72,7 +71,9 @@ def decide(overall: float, p_same: float, sim: np.ndarray, aligned: list[Aligned
     if sim.size == 0:
         return Relation.UNRELATED, "one article has no sentences"
     n_short = min(sim.shape)
-    verbatim_part, verbatim, n_side = verbatim_share(aligned, sentence_words or ([1] * sim.shape[0], [1] * sim.shape[1]))
+    verbatim_pairs = [p for p in aligned if is_verbatim(p)]
+    verbatim = len(verbatim_pairs)
+    verbatim_part, n_side = verbatim_share(verbatim_pairs, sentence_words or ([1] * sim.shape[0], [1] * sim.shape[1]))
     shared = (f"{verbatim_part:.0%} of the shorter article's words are in sentences found almost word for word in the "
               f"other ({verbatim} of its {n_side} sentences)")
     if verbatim_part >= DUPLICATE_SHARE or shingle_share_of_shorter >= DUPLICATE_SHINGLES:
@@ -88,7 +89,7 @@ def decide(overall: float, p_same: float, sim: np.ndarray, aligned: list[Aligned
     short_best = sim.max(axis=1) if sim.shape[0] <= sim.shape[1] else sim.max(axis=0)
     threshold = REWRITE_SIM - (0.0 if same_language else CROSS_LANGUAGE_OFFSET)
     reworded = int((short_best >= threshold).sum())
-    short_side_verbatim = {p.a if sim.shape[0] <= sim.shape[1] else p.b for p in aligned if is_verbatim(p)}
+    short_side_verbatim = {p.a if sim.shape[0] <= sim.shape[1] else p.b for p in verbatim_pairs}
     reworded += sum(1 for k in short_side_verbatim if short_best[k] < threshold)  # noisy copies
     if reworded / n_short >= REWRITE_SHARE:
         how = "in other words" if same_language else "in another language"

@@ -39,7 +39,7 @@ from scale import bases, variant  # noqa: E402
 from samestory.analyse import Analyser  # noqa: E402
 from samestory.analyse.cache import AnalysisCache  # noqa: E402
 from samestory.compare import compare  # noqa: E402
-from samestory.evaluate import reuse_data  # noqa: E402
+from samestory.evaluate import reuse, reuse_data  # noqa: E402
 from samestory.group.index import VectorIndex  # noqa: E402
 
 K, TOP_COMPARE, LSH_THRESHOLD = 20, 5, 0.5
@@ -66,11 +66,7 @@ def main() -> int:
     analyser = Analyser(cache=AnalysisCache(ROOT / ".cache" / "analyses.sqlite"))
     data = reuse_data.load(DATA)
     pairs = [p for p in reuse_data.build(data, args.sources, 0, "test") if p.expected in ("duplicate", "rewrite")]
-    arts = {}
-    for p in pairs:
-        arts.setdefault(p.a.id, p.a)
-        arts.setdefault(p.b.id, p.b)
-    analysed = {a.article.id: a for a in analyser.analyse_many(arts.values())}
+    analysed = reuse.analyse_pairs(pairs, analyser)
     sources = sorted({p.a.id for p in pairs})
     source_texts = {analysed[s].article.text for s in sources}
 

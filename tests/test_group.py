@@ -99,6 +99,27 @@ def _many_articles(folder: Path, n: int) -> None:
                                               encoding="utf-8")
 
 
+def _children(pid: int) -> set[int]:
+    """Process ids whose parent is ``pid`` (Linux /proc)."""
+    out = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.add(int(stat.parent.name))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
 def _count(db_path: Path) -> int:
     try:
         db = sqlite3.connect(db_path, timeout=5)
@@ -115,17 +136,24 @@ def test_sigkill_mid_ingest_then_rerun_loses_and_duplicates_nothing(tmp_path):
     inputs.mkdir()
     n = 30
     _many_articles(inputs, n)
-    cmd = [sys.executable, "-m", "samestory.present.cli", "ingest", str(inputs), "--store", str(store_dir), "--no-cache", "--quiet"]
+    cmd = [sys.executable, "-m", "samestory.present.cli", "ingest", str(inputs), "--store", str(store_dir), "--no-cache",
+           "--quiet", "--workers", "2"]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=dict(os.environ, PYTHONHASHSEED="0"))
     deadline = time.time() + 300
     while _count(store_dir / "store.sqlite") < 3:
         assert proc.poll() is None, proc.stderr.read().decode()
         assert time.time() < deadline
         time.sleep(0.05)
+    workers = _children(proc.pid)
+    assert workers, "the ingest should analyse in worker processes"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     stored = _count(store_dir / "store.sqlite")
     assert 3 <= stored < n, "the kill should land mid-ingest"
+    deadline = time.time() + 10  # the workers die with the ingest (PR_SET_PDEATHSIG): no orphans
+    while any(_alive(w) for w in workers) and time.time() < deadline:
+        time.sleep(0.05)
+    assert not any(_alive(w) for w in workers)
     rerun = subprocess.run(cmd + ["--json"], capture_output=True, text=True, timeout=600)
     assert rerun.returncode == 0, rerun.stderr
     assert f'"already_stored": {stored}' in rerun.stdout and f'"added": {n - stored}' in rerun.stdout

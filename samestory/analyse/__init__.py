@@ -24,7 +24,7 @@ import numpy as np
 
 from ..language import UNKNOWN, detect_language
 from ..model import Analysis, Article
-from . import dates, embeddings, entities, fingerprints, nlp, numbers, quotes, terms
+from . import dates, embeddings, entities, fingerprints, nlp, numbers, parallel, quotes, terms
 from .cache import AnalysisCache
 
 __all__ = ["ANALYSER_VERSION", "Analyser", "analyse"]
@@ -36,10 +36,28 @@ MAX_SENTENCES = 400
 
 
 class Analyser:
-    """Turns articles into analyses. Holds the optional cache; models are loaded once per process."""
+    """Turns articles into analyses. Holds the optional cache; models are loaded once per process.
 
-    def __init__(self, cache: AnalysisCache | None = None):
+    ``workers`` > 1 analyses in that many worker processes (see parallel.py), started at the first
+    batch and stopped by ``close()``; the analyses come back in the order of the articles either way.
+    """
+
+    def __init__(self, cache: AnalysisCache | None = None, workers: int = 1):
         self.cache = cache
+        self.workers = workers
+        self._pool: parallel.Pool | None = None
+
+    def close(self) -> None:
+        """Stop the worker processes, if any were started."""
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
+
+    def __enter__(self) -> "Analyser":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
     @property
     def versions(self) -> dict[str, str]:
@@ -51,6 +69,11 @@ class Analyser:
 
     def analyse_many(self, articles: Iterable[Article], batch_size: int = 16) -> Iterator[Analysis]:
         """Analyse articles in order; sentence embeddings are computed in batches across articles."""
+        if self.workers > 1:
+            if self._pool is None:
+                self._pool = parallel.Pool(self.workers)
+            yield from self._pool.analyse(articles, self._cached, self._keep)
+            return
         batch: list[Article] = []
         for art in articles:
             batch.append(art)
@@ -60,8 +83,15 @@ class Analyser:
         if batch:
             yield from self._batch(batch)
 
+    def _cached(self, article: Article) -> Analysis | None:
+        return self.cache.get(article, ANALYSER_VERSION) if self.cache else None
+
+    def _keep(self, analysis: Analysis) -> None:
+        if self.cache:
+            self.cache.put(analysis)
+
     def _batch(self, arts: list[Article]) -> list[Analysis]:
-        results: list[Analysis | None] = [self.cache.get(a, ANALYSER_VERSION) if self.cache else None for a in arts]
+        results: list[Analysis | None] = [self._cached(a) for a in arts]
         todo = [i for i, r in enumerate(results) if r is None]
         partial = [_analyse_text(arts[i], self.versions) for i in todo]
         texts: list[str] = []
@@ -81,8 +111,7 @@ class Analyser:
                 p.title_vector = vecs[pos]
                 pos += 1
             results[i] = p
-            if self.cache:
-                self.cache.put(p)
+            self._keep(p)
         return results  # type: ignore[return-value]
 
 

@@ -33,7 +33,22 @@ def _analyser(args: argparse.Namespace):
     from ..analyse import Analyser
     from ..analyse.cache import AnalysisCache
 
-    return Analyser(cache=None if args.no_cache else AnalysisCache(args.cache or default_cache()))
+    workers = getattr(args, "workers", None)
+    if workers is None and hasattr(args, "workers"):
+        from ..analyse.parallel import default_workers
+
+        workers = default_workers()
+    return Analyser(cache=None if args.no_cache else AnalysisCache(args.cache or default_cache()), workers=workers or 1)
+
+
+def _positive(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return n
 
 
 def _read_opts(p: argparse.ArgumentParser) -> None:
@@ -42,9 +57,12 @@ def _read_opts(p: argparse.ArgumentParser) -> None:
     p.add_argument("--encoding", help="text encoding of the input files (default: UTF-8)")
 
 
-def _cache_opts(p: argparse.ArgumentParser) -> None:
+def _cache_opts(p: argparse.ArgumentParser, workers: bool = False) -> None:
     p.add_argument("--cache", help=f"analysis cache file (default: $SAMESTORY_CACHE or {default_cache()})")
     p.add_argument("--no-cache", action="store_true", help="do not read or write the analysis cache")
+    if workers:
+        p.add_argument("--workers", type=_positive, metavar="N",
+                       help="analyse in N processes (default: the number of cores, at most 8; 1: in this process)")
 
 
 def _dump(obj: Any) -> None:
@@ -98,13 +116,14 @@ def cmd_read(args: argparse.Namespace) -> int:
 
 def cmd_analyse(args: argparse.Namespace) -> int:
     arts, skipped = _batch(args)
-    for an in _analyser(args).analyse_many(arts):
-        if args.json:
-            print(json.dumps(an.as_dict(), ensure_ascii=False))
-        else:
-            ents = ", ".join(f"{e.name} ({e.label.lower()})" for e in sorted(an.entities, key=lambda e: -e.count)[:8])
-            print(f"{an.article.source}: {an.article.title or '(no title)'}\n  language {an.language}, "
-                  f"{len(an.sentences)} sentences, {len(an.quotes)} quotes, {len(an.dates)} dates\n  entities: {ents or '—'}")
+    with _analyser(args) as analyser:
+        for an in analyser.analyse_many(arts):
+            if args.json:
+                print(json.dumps(an.as_dict(), ensure_ascii=False))
+            else:
+                ents = ", ".join(f"{e.name} ({e.label.lower()})" for e in sorted(an.entities, key=lambda e: -e.count)[:8])
+                print(f"{an.article.source}: {an.article.title or '(no title)'}\n  language {an.language}, "
+                      f"{len(an.sentences)} sentences, {len(an.quotes)} quotes, {len(an.dates)} dates\n  entities: {ents or '—'}")
     return EXIT_SKIPPED if skipped else EXIT_OK
 
 
@@ -164,7 +183,8 @@ def cmd_eval_pairs(args: argparse.Namespace) -> int:
     for p in [args.pairs, *args.articles]:
         if not Path(p).is_file():
             raise InputError(p, "no such file")
-    result = evaluate(load_pairs(args.pairs), load_articles(args.articles), _analyser(args), args.scorer, args.cv)
+    with _analyser(args) as analyser:
+        result = evaluate(load_pairs(args.pairs), load_articles(args.articles), analyser, args.scorer, args.cv)
     if args.json:
         _dump(result)
     else:
@@ -184,7 +204,9 @@ def cmd_eval_reuse(args: argparse.Namespace) -> int:
             raise InputError(str(Path(args.data) / sub), "no such folder (the reuse benchmark is generated from it)")
     data = reuse_data.load(args.data)
     pairs = reuse_data.build(data, args.sources, args.negatives, args.split, args.seed)
-    result = {"split": args.split, **reuse.run(pairs, _analyser(args), args.show_errors),
+    with _analyser(args) as analyser:
+        found = reuse.run(pairs, analyser, args.show_errors)
+    result = {"split": args.split, **found,
               "ecb_same_story_pairs_left_out_as_copies": data.wire_copies}
     if args.json:
         _dump(result)
@@ -232,7 +254,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("paths", nargs="+", help="files, folders or -")
     a.add_argument("--json", action="store_true", help="one JSON analysis per line")
     _read_opts(a)
-    _cache_opts(a)
+    _cache_opts(a, workers=True)
     a.set_defaults(func=cmd_analyse)
 
     d = sub.add_parser("demo", help="compare every pair of articles in files or folders (default: the demo corpus)")
@@ -267,7 +289,7 @@ def build_parser() -> argparse.ArgumentParser:
     ep.add_argument("--cv", type=int, metavar="K", help="retrain in K folds grouped by article and score out-of-fold")
     ep.add_argument("--json", action="store_true")
     ep.add_argument("--scorer", default=DEFAULT_SCORER)
-    _cache_opts(ep)
+    _cache_opts(ep, workers=True)
     ep.set_defaults(func=cmd_eval_pairs)
     cli_group.add_eval_clusters(esub)
 
@@ -285,7 +307,7 @@ def build_parser() -> argparse.ArgumentParser:
     er.add_argument("--seed", type=int, default=0, help="seed for choosing sources and negatives (default: 0)")
     er.add_argument("--show-errors", type=int, default=0, metavar="N", help="list up to N wrong decisions")
     er.add_argument("--json", action="store_true")
-    _cache_opts(er)
+    _cache_opts(er, workers=True)
     er.set_defaults(func=cmd_eval_reuse)
     return p
 

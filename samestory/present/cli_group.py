@@ -45,9 +45,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         if args.verbose_decisions and decision is not None:
             tqdm.write(f"{art.source}: {decision.action} story {decision.story}", file=sys.stderr)
 
-    with _store(args, create=True) as store:
+    with _store(args, create=True) as store, _analyser(args) as analyser:
         arts = iter_articles(args.paths, format=args.format, encoding=args.encoding, on_error=report)
-        res = store.ingest(arts, _analyser(args), on_decision=step)
+        res = store.ingest(arts, analyser, on_decision=step)
         bar.close()
         summary = {"store": str(store.dir), "added": res.added, "already_stored": res.already_stored,
                    "skipped": len(skipped), "new_stories": res.new_stories, "merges": res.merges,
@@ -139,7 +139,8 @@ def cmd_eval_clusters(args: argparse.Namespace) -> int:
     arts, gold, topic, skipped = load_documents(args.documents)
     for e in skipped:
         print(f"samestory: skipped {e}", file=sys.stderr)
-    analyses = list(_analyser(args).analyse_many(arts))
+    with _analyser(args) as analyser:
+        analyses = list(analyser.analyse_many(arts))
     result = cross_validate(analyses, gold, topic, args.cv) if args.cv else evaluate(analyses, gold, topic)
     result["skipped_documents"] = len(skipped)
     result["mode"] = f"{args.cv}-fold cross-validation by topic" if args.cv else "packaged same-story model"
@@ -178,7 +179,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     i.add_argument("--verbose-decisions", action="store_true", help="print each article's story decision on stderr")
     store_opt(i)
     _read_opts(i)
-    _cache_opts(i)
+    _cache_opts(i, workers=True)
     i.set_defaults(func=cmd_ingest)
 
     s = sub.add_parser("stories", help="list the stories in a store, largest first")
@@ -227,5 +228,5 @@ def add_eval_clusters(esub: argparse._SubParsersAction) -> None:
     ec.add_argument("--cv", type=int, metavar="K",
                     help="retrain the same-story model in K folds of topics and cluster each held-out fold")
     ec.add_argument("--json", action="store_true")
-    _cache_opts(ec)
+    _cache_opts(ec, workers=True)
     ec.set_defaults(func=cmd_eval_clusters)

@@ -10,9 +10,11 @@ the reference, preferring the past (news reports what happened): "Sunday" in an 
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import re
 from functools import lru_cache
 
+from ..language import DATE_LANGUAGES
 from ..model import DateMention, Sentence
 
 _YEAR = r"(?:1[89]\d\d|20\d\d)"
@@ -69,10 +71,14 @@ def parse_published(value: str | None) -> dt.date | None:
         return dt.date.fromisoformat(value[:10])
     except ValueError:
         pass
+    try:
+        return email.utils.parsedate_to_datetime(value).date()  # RSS: "Tue, 10 Nov 2020 09:30:00 GMT"
+    except (TypeError, ValueError, IndexError):
+        pass
     import dateparser
 
     try:
-        d = dateparser.parse(value)
+        d = dateparser.parse(value, languages=list(DATE_LANGUAGES))
     except Exception:  # an unreadable date is treated as absent, not as an error
         return None
     return d.date() if d else None

@@ -23,8 +23,10 @@ _EXTRA = {"us": "US", "usa": "US", "america": "US", "united states of america": 
 _BIG_CITY = 100_000
 
 
+@lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
-    """Case- and accent-folded form used for every name comparison: "U.S." → "us", "Mü" → "mu"."""
+    """Case- and accent-folded form used for every name comparison: "U.S." → "us", "Mü" → "mu".
+    Memoised: the same words come back in every article (a third of the time of ``terms``)."""
     t = unicodedata.normalize("NFKD", text)
     t = "".join(c for c in t if not unicodedata.combining(c)).casefold()
     t = t.replace(".", "").replace("’", "'")

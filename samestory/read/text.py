@@ -12,7 +12,7 @@ import re
 from urllib.parse import urlsplit
 
 from ..errors import NoArticleTextError
-from ..language import detect_language
+from ..language import DATE_LANGUAGES, detect_language
 from ..model import Article
 from .boilerplate import classify_html
 
@@ -117,7 +117,8 @@ def parse_date_line(text: str) -> str | None:
     import dateparser
 
     try:
-        d = dateparser.parse(text, settings={"STRICT_PARSING": True, "REQUIRE_PARTS": ["day", "month", "year"]})
+        d = dateparser.parse(text, languages=list(DATE_LANGUAGES),
+                             settings={"STRICT_PARSING": True, "REQUIRE_PARTS": ["day", "month", "year"]})
     except Exception:  # dateparser raises assorted errors on odd input; a non-date line is not an error
         return None
     return d.date().isoformat() if d else None

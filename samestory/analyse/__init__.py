@@ -130,7 +130,7 @@ def _analyse_text(article: Article, versions: dict[str, str]) -> Analysis:
     paragraphs = [p.strip() for p in article.text.split("\n\n") if p.strip()]
     text = "\n\n".join(paragraphs)
     pipe = nlp.pipeline(lang)
-    docs, sentences, starts = nlp.parse(paragraphs, lang)
+    docs, sentences, starts = nlp.parse(paragraphs, lang, pos_at=entities.pos_needed)
     sentences = sentences[:MAX_SENTENCES]
     mentions = entities.mentions_from_docs(docs, starts, sentences, text, pipe.has_ner)
     descriptors = entities.descriptor_titles(docs, starts, sentences, mentions) if pipe.has_ner else []

@@ -108,6 +108,25 @@ def _capitalised(doc: Any, base: int, sent_of) -> list[Mention]:
     return out
 
 
+#: a title is at most this many words ("last soviet leader")
+_MAX_TITLE = 6
+
+
+def pos_needed(doc: Any) -> list[int]:
+    """The tokens whose part of speech the title rules below read: up to a title's length (plus the one
+    that ends it) before and after each person named, and at the start of sentences opening with "the".
+    nlp.parse tags only these (with context), so a rule that reads further must widen this too."""
+    out: list[int] = []
+    for ent in doc.ents:
+        if _LABELS.get(ent.label_) == "PERSON":
+            out.extend(range(ent.start - _MAX_TITLE - 1, ent.start))       # _title_before
+            out.extend(range(ent.end, ent.end + _MAX_TITLE + 3))           # _title_apposition: ", the … ,"
+    for sent in doc.sents:
+        if sent[0].lower_ == "the":
+            out.extend(range(sent.start, min(sent.end, sent.start + _MAX_TITLE + 2)))  # descriptor_titles
+    return out
+
+
 def _title_before(doc: Any, ent: Any) -> str | None:
     """'the last Soviet leader Mikhail Gorbachev' → 'last soviet leader' (needs part-of-speech tags)."""
     toks = []
@@ -137,7 +156,7 @@ def _title_apposition(doc: Any, ent: Any) -> str | None:
 
 
 def _title_text(toks: list[Any]) -> str | None:
-    if not toks or toks[-1].pos_ != "NOUN" or len(toks) > 6:
+    if not toks or toks[-1].pos_ != "NOUN" or len(toks) > _MAX_TITLE:
         return None
     return " ".join(t.text.lower() for t in toks)
 

@@ -111,3 +111,31 @@ def test_worker_processes_give_the_same_analyses_in_order(tmp_path, demo):
         assert [s.text for s in g.sentences] == [s.text for s in ref.sentences]
         assert [(e.key, e.label, e.count) for e in g.entities] == [(e.key, e.label, e.count) for e in ref.entities]
         assert np.allclose(g.sentence_vectors, ref.sentence_vectors, atol=1e-4)
+
+
+def test_windowed_tagging_gives_the_whole_text_tags():
+    """nlp.parse tags only the tokens the title rules read (with the tagger's context around them);
+    their tags must be those of a whole-text run, in each language with a tagger (demo corpus)."""
+    from samestory.analyse import entities, nlp
+    from samestory.language import detect_language
+
+    checked = set()
+    for path in sorted(DEMO.iterdir()):
+        text = path.read_text(encoding="utf-8")
+        lang = detect_language(text)[0]
+        if not nlp.pipeline(lang).tagging:
+            continue
+        paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
+        whole, _, _ = nlp.parse(paragraphs, lang)
+        windowed, _, _ = nlp.parse(paragraphs, lang, pos_at=entities.pos_needed)
+        for w, v in zip(whole, windowed):
+            idx = [i for i in entities.pos_needed(w) if 0 <= i < len(w)]
+            assert [(w[i].pos_, w[i].tag_) for i in idx] == [(v[i].pos_, v[i].tag_) for i in idx], path.name
+            checked.update((path.name, i) for i in idx)
+            assert [e.text for e in w.ents] == [e.text for e in v.ents]
+    assert len(checked) > 100
+    docs, sentences, starts = nlp.parse(["The court heard that the former Soviet leader Mikhail Gorbachev had written "
+                                         "to Angela Merkel, the German chancellor, in May."], "en", pos_at=entities.pos_needed)
+    titles = {m.text: m.title for m in entities.mentions_from_docs(docs, starts, sentences, "", True)}
+    assert titles.get("Mikhail Gorbachev") == "former soviet leader"  # before the name
+    assert titles.get("Angela Merkel") == "german chancellor"  # in apposition

@@ -16,6 +16,7 @@ them) see the embedding alignment only, and the clustering's many pairs do not p
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -37,12 +38,17 @@ class Alignment:
     sim: np.ndarray  # |A| × |B| cosine matrix
     pairs: list[AlignedPair]  # one-to-one, similarity ≥ ALIGNED, in order of A
 
+    @cached_property
+    def best(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each sentence's best similarity on the other side: (for A's sentences, for B's)."""
+        return self.sim.max(axis=1), self.sim.max(axis=0)
+
     def coverage(self, threshold: float = ALIGNED) -> tuple[float, float]:
         """Share of A's and of B's sentences whose best counterpart is at least ``threshold`` similar."""
         if not self.sim.size:
             return 0.0, 0.0
-        return (float((self.sim.max(axis=1) >= threshold).mean()),
-                float((self.sim.max(axis=0) >= threshold).mean()))
+        best_a, best_b = self.best
+        return np.count_nonzero(best_a >= threshold) / best_a.size, np.count_nonzero(best_b >= threshold) / best_b.size
 
 
 def similarity_matrix(a: Analysis, b: Analysis) -> np.ndarray:

@@ -108,16 +108,22 @@ def compute(a: Analysis, b: Analysis, al: Alignment) -> dict[str, float]:
     f["title_doc_cos"] = float(max(ta @ db, tb @ da))
 
     if sim.size:
-        best_a, best_b = sim.max(axis=1), sim.max(axis=0)
-        f["align_max"] = float(sim.max())
-        f["align_mean_min"] = float(min(best_a.mean(), best_b.mean()))
-        f["align_mean_max"] = float(max(best_a.mean(), best_b.mean()))
-        top = np.sort(sim, axis=None)[::-1][:5]
-        f["align_top5"] = float(top.mean())
+        # sums over sizes rather than .mean(): the same float32 values, without numpy's per-call overhead
+        # (this runs for every pair the clustering scores)
+        best_a, best_b = al.best
+        mean_a, mean_b = best_a.sum() / best_a.size, best_b.sum() / best_b.size
+        f["align_max"] = float(max(best_a.max(), best_b.max()))
+        f["align_mean_min"] = float(min(mean_a, mean_b))
+        f["align_mean_max"] = float(max(mean_a, mean_b))
+        flat = sim.ravel()
+        k = min(5, flat.size)
+        top = np.sort(np.partition(flat, flat.size - k)[flat.size - k:])[::-1]
+        f["align_top5"] = float(top.sum() / k)
         for t in (0.6, ALIGNED, 0.8):
             ca, cb = al.coverage(t)
             f[f"cover{int(t * 100)}_min"], f[f"cover{int(t * 100)}_max"] = min(ca, cb), max(ca, cb)
-        f["lead_align"] = float(min(best_a[:LEAD].mean(), best_b[:LEAD].mean()))
+        lead_a, lead_b = best_a[:LEAD], best_b[:LEAD]
+        f["lead_align"] = float(min(lead_a.sum() / lead_a.size, lead_b.sum() / lead_b.size))
     else:
         for k in ("align_max", "align_mean_min", "align_mean_max", "align_top5", "cover60_min", "cover60_max",
                   "cover70_min", "cover70_max", "cover80_min", "cover80_max", "lead_align"):

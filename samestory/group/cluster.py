@@ -101,13 +101,14 @@ class Clusterer:
         by_story: dict[int, list[int]] = {}
         for k, _ in near:
             by_story.setdefault(self.story_of[k], []).append(k)
+        samples = {story: _sample(self.members[story], hits, SAMPLE) for story, hits in by_story.items()}
+        # one call for all candidate stories: the model walks its trees once for every sampled pair
+        p = self.judge.probabilities(a, [self._get(m) for sample in samples.values() for m in sample])
         links: dict[int, float] = {}
         scored = 0
-        for story, hits in by_story.items():
-            sample = _sample(self.members[story], hits, SAMPLE)
-            p = self.judge.probabilities(a, [self._get(m) for m in sample])
+        for story, sample in samples.items():
+            links[story] = float(p[scored:scored + len(sample)].mean())
             scored += len(sample)
-            links[story] = float(p.mean())
         self.index.add([key], vec[None, :])
         best = max(links, key=lambda s: (links[s], -s), default=None)
         if best is None or links[best] < LINK:
@@ -166,7 +167,8 @@ def _sample(members: list[int], first: list[int], n: int) -> list[int]:
     """Up to n/2 of ``first`` (the nearest), then members spread evenly over the story's life to fill
     n, so the mean is not taken over the closest members only."""
     out = list(dict.fromkeys(first))[:max(1, n // 2)]
-    rest = [m for m in members if m not in set(out)]
+    taken = set(out)
+    rest = [m for m in members if m not in taken]
     if len(out) < n and rest:
         take = min(n - len(out), len(rest))
         idx = np.linspace(0, len(rest) - 1, take).round().astype(int)

@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test setup bench scale load reuse-search serve clean
+.PHONY: demo test setup bench stream scale load reuse-search serve clean
 
 setup: $(STAMP)
 
@@ -32,6 +32,10 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/speed.py
+
+stream: $(STAMP)
+	$(BIN)/python benchmarks/stream.py
+	$(BIN)/python benchmarks/stream.py --words 500 --workers 2
 
 scale: $(STAMP)
 	$(BIN)/python benchmarks/scale.py

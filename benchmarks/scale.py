@@ -1,5 +1,7 @@
 """Scale benchmark for the store: ingest a large generated stream into a fresh store, in blocks, and
-print throughput, candidate-search time, memory and disk per block, and how total cost grows.
+print throughput, candidate-search time, memory and disk per block, how many stored analyses each new
+article had to read back from disk (the store keeps the most recently used in memory), and how total
+cost grows.
 
     .venv/bin/python benchmarks/scale.py [--n 100000] [--block 10000] [--store DIR]
 
@@ -99,17 +101,21 @@ def main() -> int:
             search_ms = 1000 * (time.perf_counter() - ts) / len(probe)
             tb = time.perf_counter()
             pairs = 0
+            cache_before = store._cached_analysis.cache_info()
             for a in batch:
                 d = store.add(a)
                 pairs += d.pairs_scored if d else 0
             store.save_index()
             spent = time.perf_counter() - tb
+            cache = store._cached_analysis.cache_info()
+            loads = cache.misses - cache_before.misses
             total += spent
             done += size
             cumulative[done] = total
             disk = sum(p.stat().st_size for p in folder.iterdir() if p.is_file())
             print(json.dumps({"stored": done, "block_articles_per_s": round(size / spent, 1),
                               "candidate_search_ms": round(search_ms, 3), "pairs_scored_per_article": round(pairs / size, 1),
+                              "analyses_read_from_disk_per_article": round(loads / size, 2),
                               "stories": len(store.clusterer.members), "peak_rss_mb": round(rss_mb()),
                               "disk_bytes_per_article": int(disk / done), "cumulative_s": round(total, 1)}), flush=True)
         first = min(cumulative)

@@ -178,10 +178,13 @@ def test_bcubed_by_hand():
     assert bcubed(gold, gold) == (1.0, 1.0, 1.0)
 
 
-#: Cross-validated clustering of ECB+ dev (5 folds of topics), recorded in same-story-v1.json. Floors
-#: with a 0.02 noise margin; lower them only with a reasoned change.
-CLUSTER_FLOORS = {"bcubed_f1": 0.927, "ari": 0.890}
-SHUFFLED_FLOORS = {"bcubed_f1": 0.902, "ari": 0.865}
+#: Cross-validated clustering of ECB+ dev (5 folds of topics). Floors with a 0.02 noise margin; lower
+#: them only with a reasoned change. Lowered from 0.927/0.890 (shuffled 0.902/0.865) when stories began to
+#: be sampled by a fixed random rank instead of evenly over their life (cluster._sample): the sample then
+#: stays in memory as a story grows, which took the 100k-article scale run from 53 to 67 articles/s at
+#: 30k stored; it costs 0.007 F1 in file order and 0.002 shuffled.
+CLUSTER_FLOORS = {"bcubed_f1": 0.920, "ari": 0.885}
+SHUFFLED_FLOORS = {"bcubed_f1": 0.900, "ari": 0.861}
 
 
 @pytest.mark.data

@@ -5,8 +5,8 @@ For a new article:
 1. candidates: its ``NEIGHBOURS`` nearest stored articles by document vector (HNSW, index.py), kept when
    their cosine is at least ``MIN_COSINE`` (far below any same-story pair: a floor against wasted work);
 2. the stories of those candidates are the only ones considered. Against each, the article is compared
-   with up to ``SAMPLE`` of its members (the candidates in it first, then members spread over the
-   story's life) and the link is the *mean* probability that the pair reports the same event
+   with up to ``SAMPLE`` of its members (the candidates in it first, then a fixed random sample of
+   the story that changes little as it grows) and the link is the *mean* probability that the pair reports the same event
    (the same-story model, compare/scorer.py): average linkage, so a story is joined because the
    article fits the story, not because it resembles one member (the "too greedy" chaining of
    single-linkage news clustering);
@@ -23,6 +23,7 @@ even odds, not values fitted to an evaluation set.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -163,14 +164,18 @@ def cluster(analyses: list[Analysis], judge: Judge | None = None) -> list[int]:
     return [c.story_of[i] for i in range(len(analyses))]  # after merges, not as first assigned
 
 
+def _priority(key: int) -> int:
+    """A fixed pseudo-random rank for a member (Fibonacci hashing of its key)."""
+    return (key * 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF
+
+
 def _sample(members: list[int], first: list[int], n: int) -> list[int]:
-    """Up to n/2 of ``first`` (the nearest), then members spread evenly over the story's life to fill
-    n, so the mean is not taken over the closest members only."""
+    """Up to n/2 of ``first`` (the nearest), then the members of lowest fixed priority to fill n: a
+    uniform random sample of the story over its life that stays the same as the story grows (a new
+    member enters it only by outranking one), so the members compared with keep being the ones whose
+    analyses are already in memory."""
     out = list(dict.fromkeys(first))[:max(1, n // 2)]
-    taken = set(out)
-    rest = [m for m in members if m not in taken]
-    if len(out) < n and rest:
-        take = min(n - len(out), len(rest))
-        idx = np.linspace(0, len(rest) - 1, take).round().astype(int)
-        out.extend(rest[i] for i in dict.fromkeys(idx.tolist()))
+    if len(out) < n:
+        taken = set(out)
+        out.extend(heapq.nsmallest(n - len(out), (m for m in members if m not in taken), key=_priority))
     return out

@@ -167,6 +167,32 @@ def test_sigkill_mid_ingest_then_rerun_loses_and_duplicates_nothing(tmp_path):
         assert len(store.clusterer.index) == n
 
 
+@pytest.mark.slow
+def test_ctrl_c_mid_ingest_exits_cleanly_and_a_rerun_finishes(tmp_path):
+    inputs, store_dir = tmp_path / "in", tmp_path / "store"
+    inputs.mkdir()
+    n = 30
+    _many_articles(inputs, n)
+    cmd = [sys.executable, "-m", "samestory.present.cli", "ingest", str(inputs), "--store", str(store_dir), "--no-cache",
+           "--quiet", "--workers", "2"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 300
+    while _count(store_dir / "store.sqlite") < 3:
+        assert proc.poll() is None, proc.stderr.read()
+        assert time.time() < deadline
+        time.sleep(0.05)
+    workers = _children(proc.pid)
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(60) == 130
+    err = proc.stderr.read()
+    assert "interrupted" in err and "Traceback" not in err, err
+    assert not any(_alive(w) for w in workers)
+    stored = _count(store_dir / "store.sqlite")
+    rerun = subprocess.run(cmd + ["--json"], capture_output=True, text=True, timeout=600)
+    assert rerun.returncode == 0, rerun.stderr
+    assert f'"already_stored": {stored}' in rerun.stdout and f'"added": {n - stored}' in rerun.stdout
+
+
 def test_bcubed_by_hand():
     gold = ["a", "a", "a", "b", "b"]
     pred = [1, 1, 2, 2, 2]

@@ -1,7 +1,7 @@
 """The ``samestory`` command. Results go to standard output, logs and errors to standard error.
 
 Exit codes: 0 done; 1 done, but some inputs of a batch were skipped; 2 bad command line;
-3 bad input (the error names the file and the problem); 4 model or version error.
+3 bad input (the error names the file and the problem); 4 model or version error; 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from ..errors import InputError, ModelError, SamestoryError, VersionMismatchErro
 
 log = logging.getLogger("samestory")
 
-EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, EXIT_INPUT, EXIT_MODEL = 0, 1, 2, 3, 4
+EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, EXIT_INPUT, EXIT_MODEL, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
 
 
 def default_cache() -> Path:
@@ -330,6 +330,10 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INPUT
     except BrokenPipeError:
         return EXIT_OK
+    except KeyboardInterrupt:
+        # what was stored is kept (each article is one transaction); ingest skips it when run again
+        print("samestory: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

@@ -130,22 +130,36 @@ def _count(db_path: Path) -> int:
         return 0
 
 
-@pytest.mark.slow
-def test_sigkill_mid_ingest_then_rerun_loses_and_duplicates_nothing(tmp_path):
+def _ingest_under_way(tmp_path: Path, n: int) -> tuple[subprocess.Popen, list[str], Path, set[int]]:
+    """A real ``samestory ingest`` of n articles with 2 workers, once it has stored at least 3: the process,
+    its command line, its store folder and its workers' process ids."""
     inputs, store_dir = tmp_path / "in", tmp_path / "store"
     inputs.mkdir()
-    n = 30
     _many_articles(inputs, n)
     cmd = [sys.executable, "-m", "samestory.present.cli", "ingest", str(inputs), "--store", str(store_dir), "--no-cache",
            "--quiet", "--workers", "2"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=dict(os.environ, PYTHONHASHSEED="0"))
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            env=dict(os.environ, PYTHONHASHSEED="0"))
     deadline = time.time() + 300
     while _count(store_dir / "store.sqlite") < 3:
-        assert proc.poll() is None, proc.stderr.read().decode()
+        assert proc.poll() is None, proc.stderr.read()
         assert time.time() < deadline
         time.sleep(0.05)
     workers = _children(proc.pid)
     assert workers, "the ingest should analyse in worker processes"
+    return proc, cmd, store_dir, workers
+
+
+def _rerun_adds_the_rest(cmd: list[str], stored: int, n: int) -> None:
+    rerun = subprocess.run(cmd + ["--json"], capture_output=True, text=True, timeout=600)
+    assert rerun.returncode == 0, rerun.stderr
+    assert f'"already_stored": {stored}' in rerun.stdout and f'"added": {n - stored}' in rerun.stdout
+
+
+@pytest.mark.slow
+def test_sigkill_mid_ingest_then_rerun_loses_and_duplicates_nothing(tmp_path):
+    n = 30
+    proc, cmd, store_dir, workers = _ingest_under_way(tmp_path, n)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     stored = _count(store_dir / "store.sqlite")
@@ -154,9 +168,7 @@ def test_sigkill_mid_ingest_then_rerun_loses_and_duplicates_nothing(tmp_path):
     while any(_alive(w) for w in workers) and time.time() < deadline:
         time.sleep(0.05)
     assert not any(_alive(w) for w in workers)
-    rerun = subprocess.run(cmd + ["--json"], capture_output=True, text=True, timeout=600)
-    assert rerun.returncode == 0, rerun.stderr
-    assert f'"already_stored": {stored}' in rerun.stdout and f'"added": {n - stored}' in rerun.stdout
+    _rerun_adds_the_rest(cmd, stored, n)
     db = sqlite3.connect(store_dir / "store.sqlite")
     assert db.execute("SELECT count(*), count(DISTINCT key), count(DISTINCT source) FROM articles").fetchone() == (n, n, n)
     # every article has exactly one decision in the log, and every story it names exists
@@ -169,28 +181,14 @@ def test_sigkill_mid_ingest_then_rerun_loses_and_duplicates_nothing(tmp_path):
 
 @pytest.mark.slow
 def test_ctrl_c_mid_ingest_exits_cleanly_and_a_rerun_finishes(tmp_path):
-    inputs, store_dir = tmp_path / "in", tmp_path / "store"
-    inputs.mkdir()
     n = 30
-    _many_articles(inputs, n)
-    cmd = [sys.executable, "-m", "samestory.present.cli", "ingest", str(inputs), "--store", str(store_dir), "--no-cache",
-           "--quiet", "--workers", "2"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    deadline = time.time() + 300
-    while _count(store_dir / "store.sqlite") < 3:
-        assert proc.poll() is None, proc.stderr.read()
-        assert time.time() < deadline
-        time.sleep(0.05)
-    workers = _children(proc.pid)
+    proc, cmd, store_dir, workers = _ingest_under_way(tmp_path, n)
     proc.send_signal(signal.SIGINT)
     assert proc.wait(60) == 130
     err = proc.stderr.read()
     assert "interrupted" in err and "Traceback" not in err, err
     assert not any(_alive(w) for w in workers)
-    stored = _count(store_dir / "store.sqlite")
-    rerun = subprocess.run(cmd + ["--json"], capture_output=True, text=True, timeout=600)
-    assert rerun.returncode == 0, rerun.stderr
-    assert f'"already_stored": {stored}' in rerun.stdout and f'"added": {n - stored}' in rerun.stdout
+    _rerun_adds_the_rest(cmd, _count(store_dir / "store.sqlite"), n)
 
 
 def test_bcubed_by_hand():

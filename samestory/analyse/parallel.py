@@ -78,7 +78,8 @@ def _analyse_chunk(articles: list["Article"]) -> list["Analysis"]:
 
 
 class Pool:
-    """A lazily started pool of analysis workers. ``close()`` stops it (also called on exit)."""
+    """A lazily started pool of analysis workers. ``close()`` stops it (``Analyser.close()`` and the end
+    of an ``Analyser``'s with-block call it)."""
 
     def __init__(self, workers: int):
         self.workers = workers

@@ -33,12 +33,12 @@ def _analyser(args: argparse.Namespace):
     from ..analyse import Analyser
     from ..analyse.cache import AnalysisCache
 
-    workers = getattr(args, "workers", None)
-    if workers is None and hasattr(args, "workers"):
+    workers = getattr(args, "workers", 1)  # commands without --workers analyse in this process
+    if workers is None:  # --workers not given: one per core
         from ..analyse.parallel import default_workers
 
         workers = default_workers()
-    return Analyser(cache=None if args.no_cache else AnalysisCache(args.cache or default_cache()), workers=workers or 1)
+    return Analyser(cache=None if args.no_cache else AnalysisCache(args.cache or default_cache()), workers=workers)
 
 
 def _positive(text: str) -> int:

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from samestory import analyse, compare
+from samestory.compare import scorer
 from samestory.errors import ModelError, VersionMismatchError
 from samestory.model import DIMENSIONS, Relation, similarity_from_overall
 
@@ -26,7 +27,7 @@ def test_comparison_contract(seeds):
     assert d["overall"] == d["scores"]["overall"]
     assert d["similarity"] == pytest.approx(similarity_from_overall(d["overall"]), abs=1e-3)
     assert d["relation"] in {r.value for r in Relation}
-    assert d["versions"]["analyser"] and d["versions"]["scorer"] == "scorer-v1" and d["versions"]["embeddings"]
+    assert d["versions"]["analyser"] and d["versions"]["scorer"] == "scorer-v2" and d["versions"]["embeddings"]
     for p in d["aligned"]:
         assert 0.7 <= p["similarity"] <= 1.0001 and 0 <= p["lexical"] <= 1
     assert all(set(x) == {"a_sentence", "b_sentence", "a", "b"} for x in d["substitutions"])
@@ -44,6 +45,18 @@ def test_demo_relations(demo):
     assert rel("trial_science-desk.md", "trial_health-weekly.txt") is Relation.SAME_STORY
     assert rel("bridge_coastal-herald.md", "bridge-closure-2024_coastal-herald.md") is Relation.RELATED
     assert rel("bridge_coastal-herald.md", "chess_sport-gazette.txt") is Relation.UNRELATED
+
+
+def test_translation_scores_like_its_same_language_twin(demo):
+    """The Spanish translation of the Herald's report and the English reprint of it are both copies of one
+    text: their Overall against the Herald must be in the same range. Judged as a same-language pair (no
+    shared words), the translation would look far less similar."""
+    herald = demo["bridge_coastal-herald.md"]
+    translation = compare(herald, demo["bridge_es_el-observador.json"])
+    reprint = compare(herald, demo["bridge_reprint_daily-post.html"])
+    assert abs(translation.overall - reprint.overall) <= 0.3, (translation.overall, reprint.overall)
+    as_if_one_language = scorer.load().predict(translation.features, same_language=True)["overall"]
+    assert as_if_one_language - translation.overall >= 0.3, (as_if_one_language, translation.overall)
 
 
 def test_number_discrepancy_between_aligned_sentences(demo):
@@ -69,7 +82,7 @@ def test_version_mismatch_is_refused(seeds):
 
 
 def test_unknown_scorer_lists_available(seeds):
-    with pytest.raises(ModelError, match="available: scorer-v1"):
+    with pytest.raises(ModelError, match="available: scorer-v2"):
         compare(*seeds, scorer_name="scorer-v9")
 
 
@@ -88,6 +101,22 @@ def test_tree_walk_matches_scikit_learn():
     Xt = rng.normal(size=(50, 6))
     Xt[rng.random(Xt.shape) < 0.1] = np.nan
     assert np.allclose(ours.predict(Xt), model.predict(Xt), atol=1e-9)
+
+
+def test_blend_matches_scikit_learn():
+    """scorer-v2's dimension model: the mean of the exported trees and the exported ridge pipeline."""
+    from samestory.compare.scorer import Blend
+    from samestory.compare.train import _fit_one, _predict, export_blend
+
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(300, 5)) * [1, 10, 0.1, 3, 1]  # unequal scales: the standardisation must carry over
+    Xt_far = np.full((1, 5), 50.0)  # beyond the training range: the clipping must carry over too
+    y = np.clip(2.5 + 0.3 * X[:, 0] - 0.02 * X[:, 1] + np.tanh(X[:, 3]) + rng.normal(scale=0.2, size=300), 1, 4)
+    models = _fit_one(X, y)
+    Xt = np.vstack([rng.normal(size=(40, 5)) * [1, 10, 0.1, 3, 1], Xt_far])
+    ours = Blend(export_blend(models))
+    assert np.allclose(np.clip(ours.predict(Xt), 1, 4), _predict(models, Xt), atol=1e-9)
+    assert not np.allclose(ours.linear.predict(Xt), ours.trees.predict(Xt), atol=1e-3)  # two different models
 
 
 def test_output_does_not_depend_on_the_hash_seed():

@@ -1,6 +1,6 @@
 """Quality gate for the pair scorer, on the SemEval-2022 Task 8 training data in ../shared/data.
 
-Floors are the cross-validated figures of scorer-v1 (recorded in its model file) less a noise margin of
+Floors are the cross-validated figures of scorer-v2 (recorded in its model file) less a noise margin of
 0.02. Lowering a floor is an explicit, reasoned change to this file, never a side effect.
 The run retrains in 5 folds grouped by article and scores out-of-fold predictions (a few minutes).
 """
@@ -16,8 +16,10 @@ from samestory.present.cli import main
 from .conftest import DATA, need
 
 MARGIN = 0.02
-FLOORS = {"overall": 0.785, "en-en": 0.815, "es-es": 0.774, "tr-tr": 0.782, "ar-ar": 0.740, "fr-fr": 0.784,
-          "entities": 0.762, "narrative": 0.763, "geography": 0.572, "time": 0.381, "style": 0.485, "tone": 0.451}
+# scorer-v1 (trees only) recorded 0.785 overall; re-measured on today's analyses it is 0.800. scorer-v2 adds
+# the ridge half of the blend (compare/train.py) and every floor rose.
+FLOORS = {"overall": 0.810, "en-en": 0.851, "es-es": 0.791, "tr-tr": 0.804, "ar-ar": 0.779, "fr-fr": 0.807,
+          "entities": 0.781, "narrative": 0.785, "geography": 0.601, "time": 0.403, "style": 0.508, "tone": 0.490}
 
 pytestmark = [pytest.mark.data, pytest.mark.slow]
 
@@ -30,7 +32,7 @@ def semeval():
 
 def test_packaged_scorer_records_its_training(semeval):
     pairs, articles = semeval
-    s = scorer.load("scorer-v1")
+    s = scorer.load(scorer.DEFAULT_SCORER)
     assert s.meta["data_digest"] == digest([str(pairs), *map(str, articles)]), "the data changed since training"
     cv = s.meta["cv"]
     assert cv["pearson_overall"] >= FLOORS["overall"] - MARGIN

@@ -33,8 +33,8 @@ def compare(a: Analysis, b: Analysis, *, scorer_name: str = scorer.DEFAULT_SCORE
     model = scorer.load(scorer_name)
     al = align(a, b)
     feats = features.compute(a, b, al)  # on the embedding alignment, as the models were trained
-    scores = model.predict(feats)
     same_language = a.language == b.language
+    scores = model.predict(feats, same_language)
     p_same = scorer.load_same_story(same_story_name).probability(feats, same_language)
     shorter_shingles = feats["shingle_max"]  # the share of the shorter article's shingles found in the other
     copies = with_noisy_copies(a, b, al).pairs  # the copy decision and its evidence also see noisy (OCR) copies

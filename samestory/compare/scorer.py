@@ -1,10 +1,12 @@
 """The versioned pair models: features → the seven SemEval dimensions (``scorer-v*``), and features →
 the probability that two articles report the same event (``same-story-v*``).
 
-A scorer is a JSON file in ``models/`` (``scorer-v1.json`` …) holding the feature names, one
-gradient-boosted tree ensemble per dimension (exported from scikit-learn's
-HistGradientBoostingRegressor by ``samestory/compare/train.py``), the digest of the data it was
-trained on and its cross-validated figures. A same-story model is one gradient-boosted classifier
+A scorer is a JSON file in ``models/`` (``scorer-v2.json`` …) holding the feature names, one model
+per dimension (exported by ``samestory/compare/train.py``), the digest of the data it was trained on
+and its cross-validated figures. A dimension's model is the mean of a gradient-boosted tree ensemble
+(scikit-learn's HistGradientBoostingRegressor) and a ridge regression on standardised features
+(``Blend``); a second set of models without the wording features (``cross_language``) judges pairs
+written in two languages (see train.py). scorer-v1 (trees only, one set) is in the git history. A same-story model is one gradient-boosted classifier
 (HistGradientBoostingClassifier, exported by ``samestory/compare/train_story.py``) whose summed trees
 give the log-odds. Prediction is a vectorised walk over all trees at once in
 numpy (no scikit-learn needed at run time); tests check it against scikit-learn's own predict.
@@ -23,7 +25,7 @@ import numpy as np
 from ..errors import ModelError
 from ..model import DIMENSIONS
 
-DEFAULT_SCORER = "scorer-v1"
+DEFAULT_SCORER = "scorer-v2"
 DEFAULT_SAME_STORY = "same-story-v1"
 #: Features that compare wording, so mean nothing across two languages. The same-story model is
 #: trained with copies of its pairs where these are missing, and sees them missing for such pairs.
@@ -80,19 +82,52 @@ class TreeEnsemble:
         return self.baseline + self.value[rows, node].sum(axis=1)
 
 
+class Linear:
+    """A standardised linear model on clipped features: ((clip(x, low, high) − mean) / scale) · coef + intercept."""
+
+    def __init__(self, spec: dict[str, Any]):
+        self.low = np.asarray(spec["low"], dtype=np.float64)
+        self.high = np.asarray(spec["high"], dtype=np.float64)
+        self.mean = np.asarray(spec["mean"], dtype=np.float64)
+        self.scale = np.asarray(spec["scale"], dtype=np.float64)
+        self.coef = np.asarray(spec["coef"], dtype=np.float64)
+        self.intercept = float(spec["intercept"])
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        X = np.clip(np.atleast_2d(np.asarray(X, dtype=np.float64)), self.low, self.high)
+        return ((X - self.mean) / self.scale) @ self.coef + self.intercept
+
+
+class Blend:
+    """The mean of a tree ensemble and a linear model on the same features."""
+
+    def __init__(self, spec: dict[str, Any]):
+        self.trees = TreeEnsemble(spec["trees"])
+        self.linear = Linear(spec["linear"])
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        return (self.trees.predict(X) + self.linear.predict(X)) / 2
+
+
 class Scorer:
     """Predicts the seven dimensions (1 = very similar … 4 = very dissimilar) from a feature dict."""
 
     def __init__(self, spec: dict[str, Any]):
         self.name: str = spec["name"]
         self.features: list[str] = spec["features"]
-        self.models = {d: TreeEnsemble(spec["models"][d]) for d in DIMENSIONS}
+        self.models = {d: Blend(spec["models"][d]) for d in DIMENSIONS}
         self.meta = {k: spec[k] for k in ("trained_on", "data_digest", "cv", "created") if k in spec}
+        xl = spec.get("cross_language")
+        self.cross_language = Scorer({"name": f"{self.name} (cross-language)", **xl}) if xl else None
 
     def vector(self, feats: dict[str, float]) -> np.ndarray:
         return np.array(_vector(self.name, self.features, feats), dtype=np.float64)
 
-    def predict(self, feats: dict[str, float]) -> dict[str, float]:
+    def predict(self, feats: dict[str, float], same_language: bool = True) -> dict[str, float]:
+        """Scores from the features of a pair; a pair in two languages goes to the models trained without
+        the wording features."""
+        if not same_language and self.cross_language is not None:
+            return self.cross_language.predict(feats)
         x = self.vector(feats)[None, :]
         return {d: round(float(np.clip(self.models[d].predict(x)[0], 1.0, 4.0)), 4) for d in DIMENSIONS}
 
@@ -153,7 +188,7 @@ def _build(cls: Any, name: str, kind: str, prefix: str) -> Any:
 
 @lru_cache(maxsize=8)
 def load(name: str = DEFAULT_SCORER) -> Scorer:
-    """Load a packaged scorer by name ("scorer-v1"); the error lists the ones available."""
+    """Load a packaged scorer by name ("scorer-v2"); the error lists the ones available."""
     return _build(Scorer, name, "scorer", "scorer-")
 
 

@@ -16,9 +16,17 @@ For a new article:
    one if the two stories' own average link (sampled pairs across them) is ≥ ``LINK``. The older
    story id survives; the merge is returned so the store records it.
 
+5. splits: a story that has just merged, or whose size has just reached a power of two (4, 8, 16 …),
+   is checked. ``SPLIT_SAMPLE`` of its members (the same fixed random sample) are clustered among
+   themselves by average linkage at even odds. If they fall into two or more parts of at least
+   ``SPLIT_MIN`` members each, the story splits: every other member goes to the part it links to most,
+   the largest part keeps the story's id and the others become new stories (returned so the store
+   records them). A part smaller than ``SPLIT_MIN`` is an outlier, not a story, and stays.
+
 Nothing is recomputed for the stories the article does not touch, so the cost of one article is
-bounded by NEIGHBOURS and SAMPLE whatever the size of the corpus. The thresholds are the model's
-even odds, not values fitted to an evaluation set.
+bounded by NEIGHBOURS and SAMPLE whatever the size of the corpus (a split check costs about the
+story's size in pair judgements, and comes once per doubling: a constant per article on average). The
+thresholds are the model's even odds, not values fitted to an evaluation set.
 """
 
 from __future__ import annotations
@@ -40,6 +48,10 @@ MIN_COSINE = 0.3
 SAMPLE = 8
 LINK = 0.5
 MERGE_SAMPLE = 5
+SPLIT_SAMPLE = 16
+SPLIT_MIN = 2
+#: members of each part a non-sampled member is compared with when a story splits
+SPLIT_ASSIGN = 4
 
 
 @dataclass
@@ -53,6 +65,18 @@ class Decision:
     merged: list[int] = field(default_factory=list)
     candidates: int = 0
     pairs_scored: int = 0
+    splits: list["Split"] = field(default_factory=list)
+
+
+@dataclass
+class Split:
+    """Members of ``story`` that became the new story ``new``; ``link`` is the mean same-story probability
+    between the sampled members of the two parts."""
+
+    story: int
+    new: int
+    members: list[int]
+    link: float
 
 
 class Judge:
@@ -126,8 +150,67 @@ class Clusterer:
         for s in [best, *merged]:
             if s != survivor:
                 self._merge(s, survivor)
-        return Decision(a.id, survivor, "merged" if merged else "joined", round(links[best], 4),
-                        [s for s in [best, *merged] if s != survivor], len(near), scored)
+        d = Decision(a.id, survivor, "merged" if merged else "joined", round(links[best], 4),
+                     [s for s in [best, *merged] if s != survivor], len(near), scored)
+        size = len(self.members[survivor])
+        if merged or (size >= 4 and size & (size - 1) == 0):
+            d.splits, n = self.check_split(survivor)
+            d.pairs_scored += n
+            d.story = self.story_of[key]  # the article may be in a part that split off
+        return d
+
+    def check_split(self, story: int) -> tuple[list[Split], int]:
+        """Split ``story`` if its sampled members fall into separate stories (see the module docstring);
+        returns the splits made and the pairs scored."""
+        members = self.members[story]
+        sample = _sample(members, [], SPLIT_SAMPLE)
+        if len(sample) < 2 * SPLIT_MIN:
+            return [], 0
+        P = self._pair_matrix(sample)
+        scored = len(sample) * (len(sample) - 1) // 2
+        parts = [p for p in _average_linkage(P, LINK) if len(p) >= SPLIT_MIN]
+        if len(parts) < 2:
+            return [], scored
+        # outliers (parts too small to be a story) and members outside the sample join the part they link to most
+        groups = [[sample[i] for i in p] for p in parts]
+        placed = {m for g in groups for m in g}
+        reps = [g[:SPLIT_ASSIGN] for g in groups]
+        rest = [m for m in members if m not in placed]
+        if rest:
+            flat = [m for r in reps for m in r]
+            for m in rest:
+                p = self.judge.probabilities(self._get(m), [self._get(o) for o in flat])
+                scored += len(flat)
+                means, at = [], 0
+                for r in reps:
+                    means.append(float(p[at:at + len(r)].mean()))
+                    at += len(r)
+                groups[int(np.argmax(means))].append(m)
+        groups.sort(key=lambda g: (-len(g), min(g)))
+        keep, splits = groups[0], []
+        index = {m: i for i, m in enumerate(sample)}
+        for g in groups[1:]:
+            new = self.next_story
+            self.next_story += 1
+            moved = set(g)
+            self.members[story] = [m for m in self.members[story] if m not in moved]
+            self.members[new] = sorted(g)
+            for m in g:
+                self.story_of[m] = new
+            cross = [P[index[x], index[y]] for x in keep if x in index for y in g if y in index]
+            splits.append(Split(story, new, sorted(g), round(float(np.mean(cross)), 4) if cross else 0.0))
+        return splits, scored
+
+    def _pair_matrix(self, keys: list[int]) -> np.ndarray:
+        """Symmetric same-story probabilities between the analyses of ``keys`` (diagonal 1)."""
+        n = len(keys)
+        P = np.eye(n)
+        analyses = [self._get(k) for k in keys]
+        for i in range(n - 1):
+            p = self.judge.probabilities(analyses[i], analyses[i + 1:])
+            P[i, i + 1:] = p
+            P[i + 1:, i] = p
+        return P
 
     def story_link(self, s1: int, s2: int) -> tuple[float, int]:
         """Mean same-story probability over sampled pairs across two stories, and the pairs scored."""
@@ -162,6 +245,32 @@ def cluster(analyses: list[Analysis], judge: Judge | None = None) -> list[int]:
     for i, a in enumerate(analyses):
         c.add(i, a)
     return [c.story_of[i] for i in range(len(analyses))]  # after merges, not as first assigned
+
+
+def _average_linkage(P: np.ndarray, link: float) -> list[list[int]]:
+    """Groups of indices by agglomerative clustering with average linkage: the two groups with the highest
+    mean probability between them merge while that mean is at least ``link``. Written out for the few
+    (≤ SPLIT_SAMPLE) members of a split check: importing scikit-learn's version in the middle of an ingest
+    cost a second and, now and then, swallowed a Ctrl-C that arrived during the import."""
+    groups = [[i] for i in range(len(P))]
+    S = P.astype(np.float64).copy()  # S[i, j]: sum of probabilities between groups i and j
+    np.fill_diagonal(S, -np.inf)
+    sizes = np.ones(len(P))
+    while len(groups) > 1:
+        mean = S / np.outer(sizes, sizes)
+        i, j = np.unravel_index(np.argmax(mean), mean.shape)
+        if mean[i, j] < link:
+            break
+        i, j = min(i, j), max(i, j)
+        groups[i] += groups[j]
+        S[i, :] += S[j, :]
+        S[:, i] += S[:, j]
+        S[i, i] = -np.inf
+        sizes[i] += sizes[j]
+        S = np.delete(np.delete(S, j, axis=0), j, axis=1)
+        sizes = np.delete(sizes, j)
+        del groups[j]
+    return sorted((sorted(g) for g in groups), key=lambda g: (-len(g), g[0]))
 
 
 def _priority(key: int) -> int:

@@ -3,6 +3,10 @@
     DIR/store.sqlite     articles (with analysis), stories, the event log (new, joined, merged)
     DIR/vectors.usearch  HNSW index over document vectors, derived: rebuilt from SQLite when behind
 
+Story ids are stable: a story that merges into another keeps pointing at it (``merged_into``), and when
+a story splits (group/cluster.py) the larger part keeps the id and the other gets a new one; both are
+in the event log (``merged``, ``split``).
+
 Crash safety: each article is stored with its story decision in one SQLite transaction (WAL journal),
 so after a kill the store holds whole articles only; the index file is saved after commits and
 brought up to date from SQLite when the store opens. Ingest is idempotent: an article is keyed by its
@@ -83,6 +87,7 @@ class IngestResult:
     already_stored: int = 0
     new_stories: int = 0
     merges: int = 0
+    splits: int = 0
 
 
 class Store:
@@ -226,6 +231,12 @@ class Store:
                 self.db.execute("UPDATE stories SET merged_into=?, updated=? WHERE id=?", (d.story, now, gone))
                 self.db.execute("INSERT INTO events (time, kind, story, other, article, link) VALUES (?,?,?,?,?,NULL)",
                                 (now, "merged", d.story, gone, rowid))
+            for sp in d.splits:  # the story keeps its id; the part that left gets a new one
+                self.db.execute("INSERT INTO stories VALUES (?,?,?,NULL)", (sp.new, now, now))
+                self.db.executemany("UPDATE articles SET story=? WHERE rowid=?", [(sp.new, m) for m in sp.members])
+                self.db.execute("UPDATE stories SET updated=? WHERE id=?", (now, sp.story))
+                self.db.execute("INSERT INTO events (time, kind, story, other, article, link) VALUES (?,?,?,?,?,?)",
+                                (now, "split", sp.story, sp.new, rowid, sp.link))
         self._unsaved += 1
         if self._unsaved >= SAVE_EVERY:
             self.save_index()
@@ -262,6 +273,7 @@ class Store:
                     res.added += 1
                     res.new_stories += d.action == "new"
                     res.merges += len(d.merged)
+                    res.splits += len(d.splits)
                 if on_decision:
                     on_decision(a.article, d)
         finally:

@@ -51,12 +51,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         bar.close()
         summary = {"store": str(store.dir), "added": res.added, "already_stored": res.already_stored,
                    "skipped": len(skipped), "new_stories": res.new_stories, "merges": res.merges,
-                   "articles": len(store), "stories": len(store.story_ids())}
+                   "splits": res.splits, "articles": len(store), "stories": len(store.story_ids())}
     if args.json:
         _dump(summary)
     else:
         print(f"{summary['added']} added, {summary['already_stored']} already stored, {summary['skipped']} skipped; "
-              f"{summary['new_stories']} new stories, {summary['merges']} merges. The store {summary['store']} "
+              f"{summary['new_stories']} new stories, {summary['merges']} merges, {summary['splits']} splits. The store {summary['store']} "
               f"holds {summary['articles']} articles in {summary['stories']} {'story' if summary['stories'] == 1 else 'stories'}.")
     return EXIT_SKIPPED if skipped else EXIT_OK
 

@@ -94,4 +94,9 @@ def story_text(s: Story) -> str:
     merges = [e for e in s.events if e["kind"] == "merged"]
     if merges:
         out.append("\nmerged in: " + ", ".join(f"story {e['other']} ({e['time'][:10]})" for e in merges))
+    splits = [e for e in s.events if e["kind"] == "split"]
+    if splits:
+        out.append("\nsplit: " + ", ".join(
+            (f"story {e['other']} split off ({e['time'][:10]})" if e["story"] == s.id else
+             f"split off from story {e['story']} ({e['time'][:10]})") for e in splits))
     return "\n".join(out)

@@ -195,7 +195,7 @@ class Service:
             i, mine = slots[cache_key(art)].pop(0)
             results[i] = ({"index": i, "status": "already_stored", "id": mine.id} if d is None else
                           {"index": i, "status": "added", "id": mine.id, "story": d.story, "action": d.action,
-                           "merged": list(d.merged)})
+                           "merged": list(d.merged), "split_off": [sp.new for sp in d.splits]})
 
         with self.analyse_lock:  # the store lock is taken only around store access, not the analysis
             self.store.ingest(arts, self.analyser, on_decision=record, lock=self.store_lock)

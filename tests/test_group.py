@@ -353,3 +353,30 @@ def test_no_split_when_the_story_holds_together(demo):
         c.restore(k, 1)
     assert c.check_split(1) == ([], 6)
     assert c.stories() == {1: [0, 1, 2, 3]}
+
+
+@pytest.mark.slow
+def test_ingest_follows_a_live_feed(tmp_path):
+    """``ingest URL --follow 1`` on a real local HTTP server: the first round stores the two published
+    articles, a third published later is added in a later round, stored pages are not fetched again, and
+    Ctrl-C ends it with code 130."""
+    from .newsite import NewsSite
+
+    site = NewsSite()
+    try:
+        site.publish("bridge_coastal-herald.md")
+        site.publish("bridge_baltic-wire.txt")
+        cmd = [sys.executable, "-m", "samestory.present.cli", "ingest", f"{site.url}/feed.xml", "--store",
+               str(tmp_path / "s"), "--follow", "1", "--json", "--quiet", "--no-cache", "--workers", "1"]
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        first = json.loads(proc.stdout.readline())
+        assert first["added"] == 2 and first["stories"] == 1, first
+        later = site.publish("trial_science-desk.md")
+        rounds = [json.loads(proc.stdout.readline()) for _ in range(3)]  # within three rounds of a second
+        assert sum(r["added"] for r in rounds) == 1 and rounds[-1]["articles"] == 3 and rounds[-1]["stories"] == 2
+        assert site.hits[later] == 1 and site.hits["/news/bridge_coastal-herald.html"] == 1
+        assert site.hits["/feed.xml"] >= 4
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(60) == 130 and "interrupted" in proc.stderr.read()
+    finally:
+        site.close()

@@ -155,3 +155,56 @@ def test_atom_feed_and_broken_feed(tmp_path):
     not_feed.write_text("<notes><n>hello</n></notes>", encoding="utf-8")
     with pytest.raises(InputError, match="not an RSS or Atom feed"):
         read(not_feed)
+
+
+# -- URLs: a real HTTP server on 127.0.0.1 (tests/newsite.py) ---------------------------------------
+
+@pytest.fixture()
+def site():
+    from .newsite import NewsSite
+
+    s = NewsSite()
+    yield s
+    s.close()
+
+
+def test_a_live_feed_is_read_through_its_linked_pages(site, tmp_path):
+    from samestory.read.fetch import FetchError
+
+    for name in ("bridge_coastal-herald.md", "trial_health-weekly.txt"):
+        site.publish(name)
+    missing = site.list_missing_page()
+    errors = []
+    arts = list(iter_articles([f"{site.url}/feed.xml"], on_error=errors.append))
+    assert [a.title for a in arts] == ["bridge coastal-herald", "trial health-weekly"]  # the entry's title wins
+    assert all(a.published == "2025-03-15" and a.url.startswith(site.url + "/news/") for a in arts)
+    assert "malaria" in arts[1].text and "© Example News" not in arts[1].text  # the page's article, not its frame
+    assert len(errors) == 1 and isinstance(errors[0], FetchError)
+    assert str(errors[0]) == f"{site.url}{missing}: cannot fetch: HTTP 404 Not Found"
+    # the same feed saved as a file: teasers only, and reading a file does not reach the network
+    saved = tmp_path / "feed.xml"
+    saved.write_bytes(site.feed())
+    hits = dict(site.hits)
+    errors.clear()
+    assert list(iter_articles([saved], on_error=errors.append)) == []
+    assert len(errors) == 3 and all("fetched only for feeds read from a URL" in str(e) for e in errors)
+    assert site.hits == hits
+    # entries already known are not fetched again
+    known = {arts[0].id}
+    list(iter_articles([f"{site.url}/feed.xml"], on_error=lambda e: None, known=known.__contains__))
+    assert site.hits["/news/bridge_coastal-herald.html"] == 1 and site.hits["/news/trial_health-weekly.html"] == 2
+
+
+def test_a_web_page_by_url_and_an_unreachable_one(site):
+    from samestory.read.fetch import FetchError
+
+    page = site.publish("bridge_reprint_daily-post.html")
+    a = read(f"{site.url}{page}")
+    assert a.title == "Storm brings down Gdańsk footbridge, three hurt" and a.source == f"{site.url}{page}"
+    import socket
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(FetchError, match=rf"127.0.0.1:{port}/x.html: cannot fetch: the server could not be reached"):
+        read(f"http://127.0.0.1:{port}/x.html")

@@ -197,6 +197,10 @@ class Store:
             raise NotFoundError(self.dir, f"no stored article {ref!r}")
         return row[0]
 
+    def has_id(self, article_id: str) -> bool:
+        """Whether an article with this id (as the input gave it, e.g. a feed entry's) is stored."""
+        return self.db.execute("SELECT 1 FROM articles WHERE id=? LIMIT 1", (article_id,)).fetchone() is not None
+
     def has(self, article: Article) -> bool:
         return self.db.execute("SELECT 1 FROM articles WHERE key=?", (cache_key(article),)).fetchone() is not None
 

@@ -7,12 +7,14 @@ and, for serve, the HTTP service in present/service.py.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
+import time
 from pathlib import Path
 
 from ..errors import InputError
-from .cli import EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, _analyser, _cache_opts, _dump, _read_opts, default_cache
+from .cli import EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, _analyser, _cache_opts, _dump, _positive, _read_opts, default_cache
 
 DEFAULT_STORE = "samestory-store"
 
@@ -45,20 +47,38 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         if args.verbose_decisions and decision is not None:
             tqdm.write(f"{art.source}: {decision.action} story {decision.story}", file=sys.stderr)
 
+    if args.follow and "-" in args.paths:
+        print("samestory: --follow reads its inputs again and again; standard input (-) can be read only once",
+              file=sys.stderr)
+        return EXIT_USAGE
     with _store(args, create=True) as store, _analyser(args) as analyser:
-        arts = iter_articles(args.paths, format=args.format, encoding=args.encoding, on_error=report)
-        res = store.ingest(arts, analyser, on_decision=step)
+        while True:
+            arts = iter_articles(args.paths, format=args.format, encoding=args.encoding, on_error=report,
+                                 known=store.has_id)
+            res = store.ingest(arts, analyser, on_decision=step)
+            summary = {"store": str(store.dir), "added": res.added, "already_stored": res.already_stored,
+                       "skipped": len(skipped), "new_stories": res.new_stories, "merges": res.merges,
+                       "splits": res.splits, "articles": len(store), "stories": len(store.story_ids())}
+            if not args.follow:
+                break
+            _ingest_summary(summary, args.json, one_line=True)  # a line per round; Ctrl-C ends the loop
+            sys.stdout.flush()
+            skipped.clear()
+            time.sleep(args.follow)
         bar.close()
-        summary = {"store": str(store.dir), "added": res.added, "already_stored": res.already_stored,
-                   "skipped": len(skipped), "new_stories": res.new_stories, "merges": res.merges,
-                   "splits": res.splits, "articles": len(store), "stories": len(store.story_ids())}
-    if args.json:
+    _ingest_summary(summary, args.json)
+    return EXIT_SKIPPED if skipped else EXIT_OK
+
+
+def _ingest_summary(summary: dict, as_json: bool, one_line: bool = False) -> None:
+    if as_json and one_line:  # --follow --json: a JSON Lines stream
+        print(json.dumps(summary, ensure_ascii=False))
+    elif as_json:
         _dump(summary)
     else:
         print(f"{summary['added']} added, {summary['already_stored']} already stored, {summary['skipped']} skipped; "
               f"{summary['new_stories']} new stories, {summary['merges']} merges, {summary['splits']} splits. The store {summary['store']} "
               f"holds {summary['articles']} articles in {summary['stories']} {'story' if summary['stories'] == 1 else 'stories'}.")
-    return EXIT_SKIPPED if skipped else EXIT_OK
 
 
 def cmd_stories(args: argparse.Namespace) -> int:
@@ -172,8 +192,14 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
     i = sub.add_parser("ingest", help="add articles to a store and group them into stories",
                        description="Read, analyse and store articles; each joins a story or founds one. Articles "
-                                   "already stored are skipped, so an interrupted ingest can simply be run again.")
-    i.add_argument("paths", nargs="+", help="files, folders, JSON/JSONL dumps or - for standard input")
+                                   "already stored are skipped, so an interrupted ingest can simply be run again. "
+                                   "A URL is fetched: a page, a dump or a live RSS/Atom feed (entries that carry only "
+                                   "a teaser are read from their linked pages).")
+    i.add_argument("paths", nargs="+", help="files, folders, JSON/JSONL dumps, http(s) URLs or - for standard input")
+    i.add_argument("--follow", type=_positive, metavar="SECONDS",
+                   help="keep going: read the inputs again every SECONDS (a live feed's new entries are added, "
+                        "what is stored is skipped) and print a summary line each round (with --json: a JSON "
+                        "object per line), until Ctrl-C")
     i.add_argument("--json", action="store_true", help="print the summary as JSON")
     i.add_argument("--quiet", action="store_true", help="no progress bar")
     i.add_argument("--verbose-decisions", action="store_true", help="print each article's story decision on stderr")

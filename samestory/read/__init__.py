@@ -1,4 +1,4 @@
-"""read: files, folders, standard input, text, HTML, JSON, JSON Lines and RSS/Atom feeds → Article.
+"""read: files, folders, URLs, standard input, text, HTML, JSON, JSON Lines and RSS/Atom feeds → Article.
 
     read(path)                one article from a file (or "-" for standard input)
     iter_articles(paths)      every article under files and folders; bad items reported and skipped
@@ -22,6 +22,7 @@ from ..errors import EmptyInputError, InputError, MalformedInputError, Unsupport
 from ..model import Article
 from .decode import MAX_BYTES, check_size, decode
 from .feed import iter_feed, looks_like_feed
+from .fetch import fetch, is_url
 from .html import looks_like_html, read_html
 from .jsonl import article_from_object, iter_json, iter_jsonl
 from .text import read_text
@@ -74,7 +75,10 @@ def _sniff(text: str) -> Format:
 
 
 def _load(path: str, encoding: str | None, max_bytes: int) -> tuple[str, str]:
-    """Return (source name, decoded text) for a path or "-"."""
+    """Return (source name, decoded text) for a path, an http(s) URL or "-"."""
+    if is_url(path):
+        data, charset = fetch(path, max_bytes)
+        return path, decode(data, path, encoding or charset, max_bytes)
     if path == STDIN:
         data = sys.stdin.buffer.read(max_bytes + 1)
         return "<stdin>", decode(data, "<stdin>", encoding, max_bytes)
@@ -87,7 +91,8 @@ def _load(path: str, encoding: str | None, max_bytes: int) -> tuple[str, str]:
     return path, decode(p.read_bytes(), path, encoding, max_bytes)
 
 
-def _articles_in(source: str, text: str, fmt: Format) -> Iterator[Article | InputError]:
+def _articles_in(source: str, text: str, fmt: Format,
+                 known: Callable[[str], bool] | None = None) -> Iterator[Article | InputError]:
     if fmt is Format.AUTO:
         fmt = _EXTENSIONS.get(Path(source).suffix.lower()) or _sniff(text)
         # a .json file that holds JSON Lines is common enough to accept
@@ -100,7 +105,7 @@ def _articles_in(source: str, text: str, fmt: Format) -> Iterator[Article | Inpu
     elif fmt is Format.FEED:
         if not looks_like_feed(text):
             raise UnsupportedFormatError(source, "not an RSS or Atom feed (its root element is not rss, feed or rdf:RDF)")
-        yield from iter_feed(text, source)
+        yield from iter_feed(text, source, fetch_links=is_url(source), known=known)
     elif fmt is Format.HTML:
         yield read_html(text, source=source)
     else:
@@ -153,18 +158,21 @@ def _exactly_one(source: str, found: Iterable[Article | InputError]) -> Article:
 
 def iter_articles(paths: Iterable[str | os.PathLike[str]], *, format: str | Format = Format.AUTO,
                   encoding: str | None = None, max_bytes: int = MAX_BYTES,
-                  on_error: Callable[[InputError], None] | None = None) -> Iterator[Article]:
-    """Every article in the given files, folders (recursively, by extension) and "-" (standard input).
+                  on_error: Callable[[InputError], None] | None = None,
+                  known: Callable[[str], bool] | None = None) -> Iterator[Article]:
+    """Every article in the given files, folders (recursively, by extension), http(s) URLs (a page, a dump
+    or a feed, see fetch.py) and "-" (standard input).
 
     A bad file or a bad line is passed to ``on_error`` (default: logged as a warning) and skipped;
-    the batch goes on.
+    the batch goes on. ``known(article id)`` True leaves out a feed entry whose page would have to be
+    fetched (a store passes what it holds).
     """
     fmt = Format.parse(format)
     report = on_error or (lambda e: log.warning("skipped %s", e))
     for path in _expand(paths, report):
         try:
             source, text = _load(path, encoding, max_bytes)
-            for item in _articles_in(source, text, fmt):
+            for item in _articles_in(source, text, fmt, known):
                 if isinstance(item, InputError):
                     report(item)
                 else:

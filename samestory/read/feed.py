@@ -1,17 +1,18 @@
-"""RSS and Atom feeds (files, or standard input) → one article per entry, parsed by feedparser.
+"""RSS and Atom feeds (files, URLs, or standard input) → one article per entry, parsed by feedparser.
 
 An entry's text is its full content (``content:encoded``, Atom ``content``) when the feed carries it,
 else its summary; HTML in it is turned into paragraphs of plain text and then read like any text
-article (boilerplate removal, at least ``MIN_ARTICLE_WORDS`` words). Feeds that carry only one-line
-summaries therefore yield "no article text" errors for their entries, reported and skipped: samestory
-does not fetch the linked pages.
+article (boilerplate removal, at least ``MIN_ARTICLE_WORDS`` words). An entry with only a teaser
+(under ``SUMMARY_WORDS`` words) is read from its linked page when the feed itself came from a URL
+(``fetch_links``, see fetch.py), with the entry's title, date and id; from a feed file it is reported
+as "no article text" and skipped, since reading a file does not reach the network.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from ..errors import InputError, MalformedInputError, NoArticleTextError
 from ..model import Article
@@ -41,7 +42,10 @@ def _plain(html: str) -> str:
     return re.sub(r"\n\s*\n\s*", "\n\n", root.text_content()).strip()
 
 
-def iter_feed(text: str, source: str) -> Iterator[Article | InputError]:
+def iter_feed(text: str, source: str, fetch_links: bool = False,
+              known: Callable[[str], bool] | None = None) -> Iterator[Article | InputError]:
+    """``known(entry id)`` True: the entry's linked page is not fetched again (a followed feed polled
+    every few minutes would otherwise fetch every page it lists each time); the entry is left out."""
     import feedparser
 
     parsed = feedparser.parse(text)
@@ -58,11 +62,33 @@ def iter_feed(text: str, source: str) -> Iterator[Article | InputError]:
         published = dt.datetime(*when[:6]).date().isoformat() if when else None
         text = _plain(body)
         if len(text.split()) < SUMMARY_WORDS:
-            yield NoArticleTextError(where, f"the feed entry carries only a {len(text.split())}-word summary "
-                                            f"({e.get('link') or 'no link'}); samestory does not fetch linked pages")
+            link = e.get("link")
+            if fetch_links and link:
+                if known is None or not known(e.get("id") or link):
+                    yield _linked_page(link, title=e.get("title") or None, published=published, id=e.get("id") or link)
+            else:
+                why = "fetched only for feeds read from a URL" if link else "no link to the article"
+                yield NoArticleTextError(where, f"the feed entry carries only a {len(text.split())}-word summary "
+                                                f"({link or 'no link'}; {why})")
             continue
         try:
             yield read_text(text, source=where, title=e.get("title") or None, url=e.get("link") or None,
                             published=published, id=e.get("id") or e.get("link") or "")
         except InputError as err:
             yield err
+
+
+def _linked_page(url: str, *, title: str | None, published: str | None, id: str) -> Article | InputError:
+    """The article on an entry's page; the entry's own title and date win over what the page shows."""
+    from .decode import decode
+    from .fetch import fetch
+    from .html import read_html
+
+    try:
+        data, charset = fetch(url)
+        art = read_html(decode(data, url, charset), source=url, url=url, id=id)
+    except InputError as err:
+        return err
+    art.title = title or art.title
+    art.published = published or art.published
+    return art

@@ -100,11 +100,13 @@ def main() -> int:
                 store.clusterer.index.search(a.doc_vector(), 20)
             search_ms = 1000 * (time.perf_counter() - ts) / len(probe)
             tb = time.perf_counter()
-            pairs = 0
+            pairs = merges = splits = 0
             cache_before = store._cached_analysis.cache_info()
             for a in batch:
                 d = store.add(a)
                 pairs += d.pairs_scored if d else 0
+                merges += len(d.merged) if d else 0
+                splits += len(d.splits) if d else 0
             store.save_index()
             spent = time.perf_counter() - tb
             cache = store._cached_analysis.cache_info()
@@ -116,7 +118,7 @@ def main() -> int:
             print(json.dumps({"stored": done, "block_articles_per_s": round(size / spent, 1),
                               "candidate_search_ms": round(search_ms, 3), "pairs_scored_per_article": round(pairs / size, 1),
                               "analyses_read_from_disk_per_article": round(loads / size, 2),
-                              "stories": len(store.clusterer.members), "peak_rss_mb": round(rss_mb()),
+                              "stories": len(store.clusterer.members), "merges": merges, "splits": splits, "peak_rss_mb": round(rss_mb()),
                               "disk_bytes_per_article": int(disk / done), "cumulative_s": round(total, 1)}), flush=True)
         first = min(cumulative)
         summary = {"articles": done, "total_s": round(total, 1), "articles_per_s": round(done / total, 1),

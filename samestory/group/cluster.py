@@ -13,11 +13,12 @@ For a new article:
 3. it joins the story with the strongest link if that link is ≥ ``LINK`` (0.5: the same event is
    more likely than not), else founds a new story;
 4. any other candidate story whose link to the article is also ≥ ``LINK`` is merged into the joined
-   one if the two stories' own average link (sampled pairs across them) is ≥ ``LINK``. The older
-   story id survives; the merge is returned so the store records it.
+   one if the two together hold together by the split check of step 5 (their sampled members do not
+   fall into separate stories): merging by a looser test would let the check split them again, and a
+   borderline pair of stories would merge and split over and over. The older story id survives; the
+   merge is returned so the store records it.
 
-5. splits: a story that has just merged, or whose size has just reached a power of two (4, 8, 16 …),
-   is checked. ``SPLIT_SAMPLE`` of its members (the same fixed random sample) are clustered among
+5. splits: a story whose size has just reached a power of two (4, 8, 16 …) is checked. ``SPLIT_SAMPLE`` of its members (the same fixed random sample) are clustered among
    themselves by average linkage at even odds. If they fall into two or more parts of at least
    ``SPLIT_MIN`` members each, the story splits: every other member goes to the part it links to most,
    the largest part keeps the story's id and the others become new stories (returned so the store
@@ -47,7 +48,6 @@ NEIGHBOURS = 20
 MIN_COSINE = 0.3
 SAMPLE = 8
 LINK = 0.5
-MERGE_SAMPLE = 5
 SPLIT_SAMPLE = 16
 SPLIT_MIN = 2
 #: members of each part a non-sampled member is compared with when a story splits
@@ -140,11 +140,16 @@ class Clusterer:
             story = self._found(key)
             return Decision(a.id, story, "new", links.get(best) if best is not None else None, [], len(near), scored)
         self._join(key, best)
-        merged = []
+        merged: list[int] = []
         for other in sorted(s for s in links if s != best and links[s] >= LINK):
             link, n = self.story_link(best, other)
             scored += n
-            if link >= LINK:
+            if link < LINK:
+                continue
+            _, _, parts, n = self._partition(self.members[best] + [m for s in merged for m in self.members[s]]
+                                             + self.members[other])
+            scored += n
+            if len(parts) < 2:
                 merged.append(other)
         survivor = min([best, *merged])
         for s in [best, *merged]:
@@ -153,22 +158,27 @@ class Clusterer:
         d = Decision(a.id, survivor, "merged" if merged else "joined", round(links[best], 4),
                      [s for s in [best, *merged] if s != survivor], len(near), scored)
         size = len(self.members[survivor])
-        if merged or (size >= 4 and size & (size - 1) == 0):
+        if not merged and size >= 4 and size & (size - 1) == 0:
             d.splits, n = self.check_split(survivor)
             d.pairs_scored += n
             d.story = self.story_of[key]  # the article may be in a part that split off
         return d
 
+    def _partition(self, members: list[int]) -> tuple[list[int], np.ndarray, list[list[int]], int]:
+        """The fixed sample of ``members``, its probability matrix, its parts of at least SPLIT_MIN (as
+        indices into the sample; one part: they hold together) and the pairs scored."""
+        sample = _sample(members, [], SPLIT_SAMPLE)
+        if len(sample) < 2 * SPLIT_MIN:
+            return sample, np.eye(len(sample)), [list(range(len(sample)))], 0
+        P = self._pair_matrix(sample)
+        parts = [p for p in _average_linkage(P, LINK) if len(p) >= SPLIT_MIN]
+        return sample, P, parts, len(sample) * (len(sample) - 1) // 2
+
     def check_split(self, story: int) -> tuple[list[Split], int]:
         """Split ``story`` if its sampled members fall into separate stories (see the module docstring);
         returns the splits made and the pairs scored."""
         members = self.members[story]
-        sample = _sample(members, [], SPLIT_SAMPLE)
-        if len(sample) < 2 * SPLIT_MIN:
-            return [], 0
-        P = self._pair_matrix(sample)
-        scored = len(sample) * (len(sample) - 1) // 2
-        parts = [p for p in _average_linkage(P, LINK) if len(p) >= SPLIT_MIN]
+        sample, P, parts, scored = self._partition(members)
         if len(parts) < 2:
             return [], scored
         # outliers (parts too small to be a story) and members outside the sample join the part they link to most
@@ -214,8 +224,8 @@ class Clusterer:
 
     def story_link(self, s1: int, s2: int) -> tuple[float, int]:
         """Mean same-story probability over sampled pairs across two stories, and the pairs scored."""
-        left = _sample(self.members[s1], [], MERGE_SAMPLE)
-        right = [self._get(m) for m in _sample(self.members[s2], [], MERGE_SAMPLE)]
+        left = _sample(self.members[s1], [], 5)
+        right = [self._get(m) for m in _sample(self.members[s2], [], 5)]
         ps = [self.judge.probabilities(self._get(m), right) for m in left]
         return float(np.mean(np.concatenate(ps))), len(left) * len(right)
 

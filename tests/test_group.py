@@ -130,6 +130,12 @@ def _count(db_path: Path) -> int:
         return 0
 
 
+def _interruptible() -> None:
+    """In the child before exec: SIGINT as in a terminal. A suite started in the background (``pytest &``)
+    ignores SIGINT, and an ignored signal is inherited: the ingest would never see the Ctrl-C."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _ingest_under_way(tmp_path: Path, n: int) -> tuple[subprocess.Popen, list[str], Path, set[int]]:
     """A real ``samestory ingest`` of n articles with 2 workers, once it has stored at least 3: the process,
     its command line, its store folder and its workers' process ids."""
@@ -139,7 +145,7 @@ def _ingest_under_way(tmp_path: Path, n: int) -> tuple[subprocess.Popen, list[st
     cmd = [sys.executable, "-m", "samestory.present.cli", "ingest", str(inputs), "--store", str(store_dir), "--no-cache",
            "--quiet", "--workers", "2"]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                            env=dict(os.environ, PYTHONHASHSEED="0"))
+                            env=dict(os.environ, PYTHONHASHSEED="0"), preexec_fn=_interruptible)
     deadline = time.time() + 300
     while _count(store_dir / "store.sqlite") < 3:
         assert proc.poll() is None, proc.stderr.read()
@@ -368,13 +374,14 @@ def test_ingest_follows_a_live_feed(tmp_path):
     Ctrl-C ends it with code 130."""
     from .newsite import NewsSite
 
-    site = NewsSite()
+    site, proc = NewsSite(), None
     try:
         site.publish("bridge_coastal-herald.md")
         site.publish("bridge_baltic-wire.txt")
         cmd = [sys.executable, "-m", "samestory.present.cli", "ingest", f"{site.url}/feed.xml", "--store",
                str(tmp_path / "s"), "--follow", "1", "--json", "--quiet", "--no-cache", "--workers", "1"]
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                preexec_fn=_interruptible)
         first = json.loads(proc.stdout.readline())
         assert first["added"] == 2 and first["stories"] == 1, first
         later = site.publish("trial_science-desk.md")
@@ -385,4 +392,6 @@ def test_ingest_follows_a_live_feed(tmp_path):
         proc.send_signal(signal.SIGINT)
         assert proc.wait(60) == 130 and "interrupted" in proc.stderr.read()
     finally:
+        if proc is not None and proc.poll() is None:
+            proc.kill()  # a failed check must not leave a follower running
         site.close()

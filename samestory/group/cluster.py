@@ -13,20 +13,23 @@ For a new article:
 3. it joins the story with the strongest link if that link is ≥ ``LINK`` (0.5: the same event is
    more likely than not), else founds a new story;
 4. any other candidate story whose link to the article is also ≥ ``LINK`` is merged into the joined
-   one if the two together hold together by the split check of step 5 (their sampled members do not
-   fall into separate stories): merging by a looser test would let the check split them again, and a
-   borderline pair of stories would merge and split over and over. The older story id survives; the
-   merge is returned so the store records it.
-
-5. splits: a story whose size has just reached a power of two (4, 8, 16 …) is checked. ``SPLIT_SAMPLE`` of its members (the same fixed random sample) are clustered among
-   themselves by average linkage at even odds. If they fall into two or more parts of at least
+   one if the two stories' own average link (sampled pairs across them) is ≥ ``LINK`` and, merged,
+   they would pass the split check of step 5 (their sampled members do not fall into separate
+   stories): without that second test the check would split them again, and a borderline pair of
+   stories would merge and split over and over. The older story id survives; the merge is returned so
+   the store records it;
+5. splits: a story whose size has just reached a power of two (4, 8, 16 …) is checked.
+   ``SPLIT_SAMPLE`` of its members (the same fixed random sample) are clustered among themselves by
+   average linkage at even odds. If they fall into two or more parts of at least
    ``SPLIT_MIN`` members each, the story splits: every other member goes to the part it links to most,
    the largest part keeps the story's id and the others become new stories (returned so the store
-   records them). A part smaller than ``SPLIT_MIN`` is an outlier, not a story, and stays.
+   records them). A part smaller than ``SPLIT_MIN`` is an outlier, not a story: its members go with
+   the part they link to most.
 
 Nothing is recomputed for the stories the article does not touch, so the cost of one article is
-bounded by NEIGHBOURS and SAMPLE whatever the size of the corpus (a split check costs about the
-story's size in pair judgements, and comes once per doubling: a constant per article on average). The
+bounded by NEIGHBOURS and SAMPLE whatever the size of the corpus (a split check scores the 120 pairs
+of its sample, plus ``SPLIT_ASSIGN`` per part for every other member when the story does split, and
+comes once per doubling of a story: a constant per article on average). The
 thresholds are the model's even odds, not values fitted to an evaluation set.
 """
 

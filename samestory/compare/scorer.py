@@ -6,9 +6,10 @@ per dimension (exported by ``samestory/compare/train.py``), the digest of the da
 and its cross-validated figures. A dimension's model is the mean of a gradient-boosted tree ensemble
 (scikit-learn's HistGradientBoostingRegressor) and a ridge regression on standardised features
 (``Blend``); a second set of models without the wording features (``cross_language``) judges pairs
-written in two languages (see train.py). scorer-v1 (trees only, one set) is in the git history. A same-story model is one gradient-boosted classifier
-(HistGradientBoostingClassifier, exported by ``samestory/compare/train_story.py``) whose summed trees
-give the log-odds. Prediction is a vectorised walk over all trees at once in
+written in two languages (see train.py). scorer-v1 (trees only, one set) is in the git history.
+
+A same-story model is one gradient-boosted classifier (HistGradientBoostingClassifier, exported by
+``samestory/compare/train_story.py``) whose summed trees give the log-odds. Prediction is a vectorised walk over all trees at once in
 numpy (no scikit-learn needed at run time); tests check it against scikit-learn's own predict.
 """
 

@@ -1,6 +1,6 @@
 """The embedded store: articles, their analyses and their stories in one SQLite file, plus a vector index.
 
-    DIR/store.sqlite     articles (with analysis), stories, the event log (new, joined, merged)
+    DIR/store.sqlite     articles (with analysis), stories, the event log (new, joined, merged, split)
     DIR/vectors.usearch  HNSW index over document vectors, derived: rebuilt from SQLite when behind
 
 Story ids are stable: a story that merges into another keeps pointing at it (``merged_into``), and when

@@ -22,7 +22,7 @@ from ..errors import EmptyInputError, InputError, MalformedInputError, Unsupport
 from ..model import Article
 from .decode import MAX_BYTES, check_size, decode
 from .feed import iter_feed, looks_like_feed
-from .fetch import fetch, is_url
+from .fetch import fetch_text, is_url
 from .html import looks_like_html, read_html
 from .jsonl import article_from_object, iter_json, iter_jsonl
 from .text import read_text
@@ -77,8 +77,7 @@ def _sniff(text: str) -> Format:
 def _load(path: str, encoding: str | None, max_bytes: int) -> tuple[str, str]:
     """Return (source name, decoded text) for a path, an http(s) URL or "-"."""
     if is_url(path):
-        data, charset = fetch(path, max_bytes)
-        return path, decode(data, path, encoding or charset, max_bytes)
+        return path, fetch_text(path, encoding, max_bytes)
     if path == STDIN:
         data = sys.stdin.buffer.read(max_bytes + 1)
         return "<stdin>", decode(data, "<stdin>", encoding, max_bytes)

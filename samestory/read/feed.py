@@ -64,8 +64,9 @@ def iter_feed(text: str, source: str, fetch_links: bool = False,
         if len(text.split()) < SUMMARY_WORDS:
             link = e.get("link")
             if fetch_links and link:
-                if known is None or not known(e.get("id") or link):
-                    yield _linked_page(link, title=e.get("title") or None, published=published, id=e.get("id") or link)
+                entry_id = e.get("id") or link
+                if known is None or not known(entry_id):
+                    yield _linked_page(link, title=e.get("title") or None, published=published, id=entry_id)
             else:
                 why = "fetched only for feeds read from a URL" if link else "no link to the article"
                 yield NoArticleTextError(where, f"the feed entry carries only a {len(text.split())}-word summary "
@@ -80,13 +81,11 @@ def iter_feed(text: str, source: str, fetch_links: bool = False,
 
 def _linked_page(url: str, *, title: str | None, published: str | None, id: str) -> Article | InputError:
     """The article on an entry's page; the entry's own title and date win over what the page shows."""
-    from .decode import decode
-    from .fetch import fetch
+    from .fetch import fetch_text
     from .html import read_html
 
     try:
-        data, charset = fetch(url)
-        art = read_html(decode(data, url, charset), source=url, url=url, id=id)
+        art = read_html(fetch_text(url), source=url, url=url, id=id)
     except InputError as err:
         return err
     art.title = title or art.title

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from ..errors import InputError, TooLargeError
-from .decode import MAX_BYTES
+from .decode import MAX_BYTES, decode
 
 #: Seconds to connect and between bytes received.
 TIMEOUT = 20
@@ -52,6 +52,12 @@ def fetch(url: str, max_bytes: int = MAX_BYTES) -> tuple[bytes, str | None]:
             return b"".join(chunks), (m.group(1) if m else None)
     except requests.RequestException as e:
         raise FetchError(url, _reason(e)) from None
+
+
+def fetch_text(url: str, encoding: str | None = None, max_bytes: int = MAX_BYTES) -> str:
+    """The body of ``url`` decoded as a file would be: ``encoding``, else the charset the server declares."""
+    data, charset = fetch(url, max_bytes)
+    return decode(data, url, encoding or charset, max_bytes)
 
 
 def _reason(e: Exception) -> str:

@@ -139,3 +139,41 @@ def test_windowed_tagging_gives_the_whole_text_tags():
     titles = {m.text: m.title for m in entities.mentions_from_docs(docs, starts, sentences, "", True)}
     assert titles.get("Mikhail Gorbachev") == "former soviet leader"  # before the name
     assert titles.get("Angela Merkel") == "german chancellor"  # in apposition
+
+
+def test_pipelines_multiply_with_numpy_and_tag_as_with_blis():
+    """nlp.pipeline points spaCy's models at numpy's matrix product (faster than blis here); the entities
+    and tags must be those thinc's own blis ops give, on every demo article with a statistical pipeline."""
+    from thinc.api import NumpyOps
+
+    from samestory.analyse import nlp
+    from samestory.language import detect_language
+
+    compared = 0
+    for path in sorted(DEMO.iterdir()):
+        text = path.read_text(encoding="utf-8")
+        lang = detect_language(text)[0]
+        pipe = nlp.pipeline(lang)
+        if not pipe.has_ner:
+            continue
+        models = [node for _, proc in pipe.nlp.pipeline if hasattr(getattr(proc, "model", None), "walk")
+                  for node in proc.model.walk()]
+        assert models and all(m.ops is nlp._blas_ops() for m in models)
+        paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
+
+        def annotations():
+            docs, _, _ = nlp.parse(paragraphs, lang)
+            return [([(e.start_char, e.end_char, e.label_) for e in d.ents], [t.tag_ for t in d]) for d in docs]
+
+        fast = annotations()
+        blis = NumpyOps()
+        try:
+            for m in models:
+                m.ops = blis
+            reference = annotations()
+        finally:
+            for m in models:
+                m.ops = nlp._blas_ops()
+        assert fast == reference, path.name
+        compared += sum(len(ents) for ents, _ in fast)
+    assert compared > 50

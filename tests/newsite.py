@@ -1,9 +1,10 @@
 """A real HTTP server on 127.0.0.1 serving a small news site made from the team-written demo corpus: one
 HTML page per article and an RSS feed whose entries carry only a teaser and link to the pages (how most
-outlets publish feeds). Tests add entries while it runs, and read how often each page was fetched."""
+outlets publish feeds); the feed has an ETag and answers a request carrying it with 304 Not Modified. Tests add entries while it runs, and read how often each page was fetched."""
 
 from __future__ import annotations
 
+import hashlib
 import html
 import threading
 from email.utils import format_datetime
@@ -34,13 +35,22 @@ class NewsSite:
         self.pages: dict[str, bytes] = {}
         self.entries: list[tuple[str, str]] = []  # (title, path)
         self.hits: dict[str, int] = {}
+        self.not_modified = 0  # 304 answers given to conditional requests for the feed
         site = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802 - the http.server API
                 site.hits[self.path] = site.hits.get(self.path, 0) + 1
+                etag = None
                 if self.path == "/feed.xml":
                     body, kind = site.feed(), "application/rss+xml; charset=utf-8"
+                    etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+                    if self.headers.get("If-None-Match") == etag:
+                        site.not_modified += 1
+                        self.send_response(304)
+                        self.send_header("ETag", etag)
+                        self.end_headers()
+                        return
                 elif self.path in site.pages:
                     body, kind = site.pages[self.path], "text/html; charset=utf-8"
                 else:
@@ -49,6 +59,8 @@ class NewsSite:
                 self.send_response(200)
                 self.send_header("Content-Type", kind)
                 self.send_header("Content-Length", str(len(body)))
+                if etag:
+                    self.send_header("ETag", etag)
                 self.end_headers()
                 self.wfile.write(body)
 

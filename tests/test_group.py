@@ -370,8 +370,8 @@ def test_no_split_when_the_story_holds_together(demo):
 @pytest.mark.slow
 def test_ingest_follows_a_live_feed(tmp_path):
     """``ingest URL --follow 1`` on a real local HTTP server: the first round stores the two published
-    articles, a third published later is added in a later round, stored pages are not fetched again, and
-    Ctrl-C ends it with code 130."""
+    articles, a third published later is added in a later round, stored pages are not fetched again, an
+    unchanged feed is revalidated (ETag, 304) rather than downloaded, and Ctrl-C ends it with code 130."""
     from .newsite import NewsSite
 
     site, proc = NewsSite(), None
@@ -383,12 +383,15 @@ def test_ingest_follows_a_live_feed(tmp_path):
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                 preexec_fn=_interruptible)
         first = json.loads(proc.stdout.readline())
-        assert first["added"] == 2 and first["stories"] == 1, first
+        assert first["added"] == 2 and first["stories"] == 1 and first["unchanged_inputs"] == 0, first
+        quiet = json.loads(proc.stdout.readline())  # nothing published since
+        assert quiet["added"] == 0 and quiet["unchanged_inputs"] == 1 and site.not_modified >= 1, quiet
         later = site.publish("trial_science-desk.md")
         rounds = [json.loads(proc.stdout.readline()) for _ in range(3)]  # within three rounds of a second
         assert sum(r["added"] for r in rounds) == 1 and rounds[-1]["articles"] == 3 and rounds[-1]["stories"] == 2
         assert site.hits[later] == 1 and site.hits["/news/bridge_coastal-herald.html"] == 1
-        assert site.hits["/feed.xml"] >= 4
+        assert site.hits["/feed.xml"] >= 5
+        assert any(r["unchanged_inputs"] == 0 for r in rounds if r["added"])  # the changed feed was downloaded
         proc.send_signal(signal.SIGINT)
         assert proc.wait(60) == 130 and "interrupted" in proc.stderr.read()
     finally:

@@ -33,7 +33,7 @@ def _store(args: argparse.Namespace, create: bool = False):
 def cmd_ingest(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from ..read import iter_articles
+    from ..read import Revalidation, iter_articles
 
     skipped: list[InputError] = []
     bar = tqdm(desc="ingest", unit=" articles", file=sys.stderr, disable=args.quiet or None)
@@ -51,16 +51,19 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print("samestory: --follow reads its inputs again and again; standard input (-) can be read only once",
               file=sys.stderr)
         return EXIT_USAGE
+    revalidation = Revalidation() if args.follow else None
     with _store(args, create=True) as store, _analyser(args) as analyser:
         while True:
+            unchanged = revalidation.unchanged if revalidation else 0
             arts = iter_articles(args.paths, format=args.format, encoding=args.encoding, on_error=report,
-                                 known=store.has_id)
+                                 known=store.has_id, revalidation=revalidation)
             res = store.ingest(arts, analyser, on_decision=step)
             summary = {"store": str(store.dir), "added": res.added, "already_stored": res.already_stored,
                        "skipped": len(skipped), "new_stories": res.new_stories, "merges": res.merges,
                        "splits": res.splits, "articles": len(store), "stories": len(store.story_ids())}
-            if not args.follow:
+            if revalidation is None:
                 break
+            summary["unchanged_inputs"] = revalidation.unchanged - unchanged
             _ingest_summary(summary, args.json, one_line=True)  # a line per round; Ctrl-C ends the loop
             sys.stdout.flush()
             skipped.clear()
@@ -78,7 +81,9 @@ def _ingest_summary(summary: dict, as_json: bool, one_line: bool = False) -> Non
     else:
         print(f"{summary['added']} added, {summary['already_stored']} already stored, {summary['skipped']} skipped; "
               f"{summary['new_stories']} new stories, {summary['merges']} merges, {summary['splits']} splits. The store {summary['store']} "
-              f"holds {summary['articles']} articles in {summary['stories']} {'story' if summary['stories'] == 1 else 'stories'}.")
+              f"holds {summary['articles']} articles in {summary['stories']} {'story' if summary['stories'] == 1 else 'stories'}."
+              + (f" {summary['unchanged_inputs']} of the inputs unchanged since the last round."
+                 if summary.get("unchanged_inputs") else ""))
 
 
 def cmd_stories(args: argparse.Namespace) -> int:
@@ -198,8 +203,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     i.add_argument("paths", nargs="+", help="files, folders, JSON/JSONL dumps, http(s) URLs or - for standard input")
     i.add_argument("--follow", type=_positive, metavar="SECONDS",
                    help="keep going: read the inputs again every SECONDS (a live feed's new entries are added, "
-                        "what is stored is skipped) and print a summary line each round (with --json: a JSON "
-                        "object per line), until Ctrl-C")
+                        "what is stored is skipped, and a URL whose server says it has not changed since the last "
+                        "round, by ETag or Last-Modified, is not downloaded again) and print a summary line each "
+                        "round (with --json: a JSON object per line, with unchanged_inputs), until Ctrl-C")
     i.add_argument("--json", action="store_true", help="print the summary as JSON")
     i.add_argument("--quiet", action="store_true", help="no progress bar")
     i.add_argument("--verbose-decisions", action="store_true", help="print each article's story decision on stderr")

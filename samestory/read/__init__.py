@@ -22,12 +22,13 @@ from ..errors import EmptyInputError, InputError, MalformedInputError, Unsupport
 from ..model import Article
 from .decode import MAX_BYTES, check_size, decode
 from .feed import iter_feed, looks_like_feed
-from .fetch import fetch_text, is_url
+from .fetch import Revalidation, fetch_text, is_url
 from .html import looks_like_html, read_html
 from .jsonl import article_from_object, iter_json, iter_jsonl
 from .text import read_text
 
-__all__ = ["Format", "read", "read_string", "iter_string", "read_text", "read_html", "iter_articles", "article_from_object", "MAX_BYTES"]
+__all__ = ["Format", "read", "read_string", "iter_string", "read_text", "read_html", "iter_articles", "article_from_object", "MAX_BYTES",
+           "Revalidation"]
 
 log = logging.getLogger(__name__)
 
@@ -74,10 +75,12 @@ def _sniff(text: str) -> Format:
     return Format.TEXT
 
 
-def _load(path: str, encoding: str | None, max_bytes: int) -> tuple[str, str]:
-    """Return (source name, decoded text) for a path, an http(s) URL or "-"."""
+def _load(path: str, encoding: str | None, max_bytes: int,
+          revalidation: Revalidation | None = None) -> tuple[str, str | None]:
+    """Return (source name, decoded text) for a path, an http(s) URL or "-"; the text is None when a
+    conditional fetch of a URL finds it unchanged (see fetch.Revalidation)."""
     if is_url(path):
-        return path, fetch_text(path, encoding, max_bytes)
+        return path, fetch_text(path, encoding, max_bytes, revalidation)
     if path == STDIN:
         data = sys.stdin.buffer.read(max_bytes + 1)
         return "<stdin>", decode(data, "<stdin>", encoding, max_bytes)
@@ -121,6 +124,7 @@ def read(path: str | os.PathLike[str], *, format: str | Format = Format.AUTO, en
     articles (JSON Lines, a JSON array) is refused here: use ``iter_articles``.
     """
     source, text = _load(os.fspath(path), encoding, max_bytes)
+    assert text is not None  # only a conditional fetch gives None
     return _exactly_one(source, _articles_in(source, text, Format.parse(format)))
 
 
@@ -158,19 +162,23 @@ def _exactly_one(source: str, found: Iterable[Article | InputError]) -> Article:
 def iter_articles(paths: Iterable[str | os.PathLike[str]], *, format: str | Format = Format.AUTO,
                   encoding: str | None = None, max_bytes: int = MAX_BYTES,
                   on_error: Callable[[InputError], None] | None = None,
-                  known: Callable[[str], bool] | None = None) -> Iterator[Article]:
+                  known: Callable[[str], bool] | None = None,
+                  revalidation: Revalidation | None = None) -> Iterator[Article]:
     """Every article in the given files, folders (recursively, by extension), http(s) URLs (a page, a dump
     or a feed, see fetch.py) and "-" (standard input).
 
     A bad file or a bad line is passed to ``on_error`` (default: logged as a warning) and skipped;
     the batch goes on. ``known(article id)`` True leaves out a feed entry whose page would have to be
-    fetched (a store passes what it holds).
+    fetched (a store passes what it holds). With ``revalidation`` (kept from one call to the next), URLs
+    are fetched only if their server says they changed since the last call (ETag, Last-Modified).
     """
     fmt = Format.parse(format)
     report = on_error or (lambda e: log.warning("skipped %s", e))
     for path in _expand(paths, report):
         try:
-            source, text = _load(path, encoding, max_bytes)
+            source, text = _load(path, encoding, max_bytes, revalidation)
+            if text is None:
+                continue
             for item in _articles_in(source, text, fmt, known):
                 if isinstance(item, InputError):
                     report(item)

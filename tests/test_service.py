@@ -150,3 +150,36 @@ def test_bad_settings_stop_start_up(tmp_path):
         Settings(store=tmp_path, max_batch=0)
     with pytest.raises(ValidationError):
         Settings(store=tmp_path, max_request_bytes=10)
+
+
+def test_articles_sent_as_urls_are_fetched(client, tmp_path):
+    """A url item is fetched from a real local HTTP server; an unreachable page is a 502 for compare and a
+    skipped item in a batch; a service started with fetch_urls off refuses url items with 403."""
+    from .newsite import NewsSite
+
+    site = NewsSite()
+    try:
+        herald = site.url + site.publish("bridge_coastal-herald.md")
+        baltic = site.url + site.publish("bridge_baltic-wire.txt")
+        r = client.post("/v1/compare", json={"a": {"url": herald}, "b": {"url": baltic}})
+        assert r.status_code == 200, r.text
+        body = r.json()
+        assert body["comparison"]["relation"] == "same_story" and body["articles"][0]["url"] == herald
+        assert body["articles"][0]["title"].startswith("Footbridge")
+        err = assert_error(client.post("/v1/compare", json={"a": {"url": site.url + "/gone.html"}, "b": {"url": herald}}),
+                           502, "fetch_failed")
+        assert err["source"].endswith("/gone.html") and "404" in err["message"]
+        assert_error(client.post("/v1/compare", json={"a": {"url": "ftp://example.org/x"}, "b": {"url": herald}}),
+                     422, "invalid_request")
+        r = client.post("/v1/articles", json={"articles": [{"url": site.url + "/gone.html"}, {"url": herald}]})
+        assert [x["status"] for x in r.json()["results"]] == ["skipped", "added"]  # the page, not the stored .md
+        assert r.json()["results"][0]["error"]["code"] == "fetch_failed"
+
+        with TestClient(create_app(Settings(store=tmp_path / "s", fetch_urls=False)), raise_server_exceptions=False) as c:
+            hits = dict(site.hits)
+            assert_error(c.post("/v1/compare", json={"a": {"url": herald}, "b": {"content": FERRY_A}}), 403, "fetch_disabled")
+            item = c.post("/v1/articles", json={"articles": [{"url": herald}, {"content": FERRY_A}]}).json()["results"]
+            assert [x["status"] for x in item] == ["skipped", "added"] and item[0]["error"]["code"] == "fetch_disabled"
+            assert site.hits == hits  # nothing was fetched
+    finally:
+        site.close()

@@ -142,7 +142,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     try:
         settings = Settings(store=args.store, cache=None if args.no_cache else (args.cache or default_cache()),
-                            max_request_bytes=args.max_request_bytes, max_batch=args.max_batch)
+                            max_request_bytes=args.max_request_bytes, max_batch=args.max_batch,
+                            fetch_urls=not args.no_fetch)
     except ValidationError as e:
         for err in e.errors():
             where = ".".join(map(str, err["loc"])) or "settings"
@@ -246,6 +247,9 @@ def add_serve(sub: argparse._SubParsersAction, store_opt) -> None:
     sv.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     sv.add_argument("--max-request-bytes", type=int, default=5_000_000, help="largest request body (default 5 MB)")
     sv.add_argument("--max-batch", type=int, default=100, help="most articles in one POST /v1/articles (default 100)")
+    sv.add_argument("--no-fetch", action="store_true",
+                    help="refuse articles sent as a url instead of fetching their pages (for a service others can "
+                         "reach, which should not make requests into its network on their behalf)")
     sv.add_argument("--quiet", action="store_true", help="no access log")
     store_opt(sv)
     _cache_opts(sv)

@@ -1,6 +1,6 @@
 """The HTTP service (``samestory serve``): the library over HTTP, on one embedded store, plus the web page.
 
-    POST /v1/compare                 two articles (stored ids, or text / HTML / JSON) → their comparison
+    POST /v1/compare                 two articles (stored ids, text / HTML / JSON, or page URLs) → their comparison
     POST /v1/articles                ingest a batch; each article joins or founds a story
     GET  /v1/stories                 the stories, largest first
     GET  /v1/stories/{id}            one story: articles, outlets, timeline, copy lineage
@@ -12,7 +12,11 @@
 
 Every error, whatever raised it, leaves as one JSON shape (``ErrorBody``): samestory's exceptions are
 mapped to statuses in one place (``http_status``) and every handler is in ``_install_errors``. A
-malformed or oversized request is a 4xx, never a 500.
+malformed or oversized request is a 4xx, never a 500; a page the service could not fetch is a 502.
+
+An article can be sent as the URL of its page: the service fetches it (with the limits of read/fetch.py)
+unless started with ``fetch_urls`` off (``samestory serve --no-fetch``), as a service reachable by others
+should be when it must not make requests on their behalf to hosts inside its network.
 
 The app is built by ``create_app(Settings)``: settings are validated and the store opened before the
 first request, so a bad setting stops start-up with a message rather than failing later. The store
@@ -56,6 +60,7 @@ class Settings(BaseModel):
     max_request_bytes: int = Field(5_000_000, ge=1_000, le=200_000_000, description="largest request body accepted")
     max_batch: int = Field(100, ge=1, le=10_000, description="most articles in one POST /v1/articles")
     max_similar: int = Field(50, ge=1, le=1_000, description="largest k for /similar")
+    fetch_urls: bool = Field(True, description="fetch articles sent as a url (off: such items are refused)")
 
     @model_validator(mode="after")
     def _store_usable(self) -> "Settings":
@@ -67,20 +72,23 @@ class Settings(BaseModel):
 # -- request bodies ------------------------------------------------------------------------------------
 
 class ArticleIn(BaseModel):
-    """One article: a stored one by ``id``, or ``content`` (text, HTML, a JSON object or its string)."""
+    """One article: a stored one by ``id``, ``content`` (text, HTML, a JSON object or its string), or the
+    ``url`` of its page."""
 
     model_config = ConfigDict(extra="forbid")
 
     id: str | None = Field(None, description="a stored article's id (or row number)")
     content: str | dict[str, Any] | None = Field(
         None, description="the article: plain text, HTML, or a JSON article object (id, title, text, url, outlet, published, language)")
+    url: str | None = Field(None, max_length=2000, pattern=r"^[hH][tT][tT][pP][sS]?://",
+                            description="the http(s) address of the article's page, fetched by the service")
     format: Literal["auto", "text", "html", "json"] = Field("auto", description="form of a string content (auto: sniffed)")
     name: str | None = Field(None, max_length=200, description="names the article in errors (default: its position)")
 
     @model_validator(mode="after")
     def _one_of(self) -> "ArticleIn":
-        if (self.id is None) == (self.content is None):
-            raise ValueError("give exactly one of id (a stored article) or content (the article itself)")
+        if sum(x is not None for x in (self.id, self.content, self.url)) != 1:
+            raise ValueError("give exactly one of id (a stored article), content (the article itself) or url (its page)")
         return self
 
 
@@ -92,7 +100,7 @@ class CompareIn(BaseModel):
 
 class ArticlesIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    articles: list[ArticleIn] = Field(description="the batch; each item is content (ids are for stored articles)")
+    articles: list[ArticleIn] = Field(description="the batch; each item is content or a url (ids are for stored articles)")
 
 
 class ErrorDetail(BaseModel):
@@ -109,7 +117,7 @@ class ErrorBody(BaseModel):
     error: ErrorDetail
 
 
-ERRORS = {s: {"model": ErrorBody} for s in (400, 404, 409, 413, 422)}
+ERRORS = {s: {"model": ErrorBody} for s in (400, 403, 404, 409, 413, 422, 502)}
 
 
 class ApiError(Exception):
@@ -135,10 +143,15 @@ class Service:
 
     # articles in, analyses out
     def _article(self, item: ArticleIn, name: str):
-        from ..read import read_string
+        from ..read import read, read_string
         from ..read.jsonl import article_from_object
 
         source = item.name or name
+        if item.url is not None:
+            if not self.settings.fetch_urls:
+                raise ApiError(403, "fetch_disabled", "this service does not fetch URLs (started with --no-fetch); "
+                               "send the article as content", item.url)
+            return read(item.url, format=item.format, max_bytes=self.settings.max_request_bytes)
         if isinstance(item.content, dict):
             return article_from_object(item.content, source)
         return read_string(item.content, source=source, format=item.format, max_bytes=self.settings.max_request_bytes)
@@ -187,6 +200,9 @@ class Service:
                 art = self._article(item, name)
             except InputError as e:
                 results[i] = {"index": i, "status": "skipped", "error": error_detail(e)}
+                continue
+            except ApiError as e:  # a url sent to a service that does not fetch
+                results[i] = {"index": i, "status": "skipped", "error": error_body(e.status, e.code, e.message, e.source)["error"]}
                 continue
             arts.append(art)
             slots.setdefault(cache_key(art), []).append((i, art))
@@ -377,8 +393,12 @@ def error_detail(e: InputError) -> dict:
 def http_status(e: Exception) -> tuple[int, str]:
     """The one mapping from samestory's exceptions to HTTP statuses and error codes."""
     from ..group.store import NotFoundError
+    from ..read.fetch import FetchError
 
     if isinstance(e, TooLargeError):
+        return 413, "too_large"
+    if isinstance(e, FetchError):
+        return 502, "fetch_failed"
         return 413, "too_large"
     if isinstance(e, InputError):
         return 422, "bad_input"
@@ -402,7 +422,7 @@ def _install_errors(app: FastAPI) -> None:
     @app.exception_handler(SamestoryError)
     async def library_error(_: Request, e: SamestoryError):
         status, code = http_status(e)
-        if status >= 500:
+        if status >= 500 and status != 502:  # a 502 is the fetched site's failure, not the service's
             log.error("%s", e)
         # a missing article or story is named without the store's path on disk
         return respond(status, code, getattr(e, "what", None) or str(e), getattr(e, "source", None))

@@ -109,7 +109,7 @@ def _articles_in(source: str, text: str, fmt: Format,
             raise UnsupportedFormatError(source, "not an RSS or Atom feed (its root element is not rss, feed or rdf:RDF)")
         yield from iter_feed(text, source, fetch_links=is_url(source), known=known)
     elif fmt is Format.HTML:
-        yield read_html(text, source=source)
+        yield read_html(text, source=source, url=source if is_url(source) else None)
     else:
         if looks_like_html(text):
             raise MalformedInputError(source, "looks like HTML; read it as html (CLI: --format html)")

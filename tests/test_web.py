@@ -143,6 +143,26 @@ def test_compare_side_by_side_with_linked_sentences(page, server):
     assert not _severe_console_errors(page)
 
 
+def test_a_pasted_address_is_fetched_by_the_service(page, server):
+    """A side holding only an http(s) address is sent as a url; the service fetches the page (a real local
+    news site) and the page shows it like pasted text."""
+    from .newsite import NewsSite
+
+    site = NewsSite()
+    try:
+        herald = site.url + site.publish("bridge_coastal-herald.md")
+        page.get(server + "/#compare")
+        _paste(page, "a", f"  {herald}\n")
+        _paste(page, "b", (DEMO / "bridge_baltic-wire.txt").read_text(encoding="utf-8"))
+        _compare(page)
+        assert site.hits.get("/news/bridge_coastal-herald.html") == 1
+        assert page.find_element("id", "title-a").text.startswith("Footbridge")
+        assert page.find_element("id", "relation").text.lower().replace(" ", "_") == "same_story"
+        assert not _severe_console_errors(page)
+    finally:
+        site.close()
+
+
 def test_article_markup_is_shown_as_text_never_run(page, server):
     page.get(server + "/#compare")
     _paste(page, "a", FERRY, "text")

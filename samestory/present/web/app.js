@@ -31,11 +31,15 @@ async function api(path, body) {
 
 // ---- compare ---------------------------------------------------------------------------------------
 
-// Each side is either pasted/uploaded content or a stored article chosen on a story page.
+// Each side is either pasted/uploaded content, the address of a page (pasted alone; the service fetches
+// it), or a stored article chosen on a story page.
 const stored = {a: null, b: null};
+const PAGE_URL = /^https?:\/\/\S+$/i;
 
 function sideInput(side) {
   if (stored[side]) return {id: stored[side]};
+  const text = $(`text-${side}`).value.trim();
+  if (PAGE_URL.test(text)) return {url: text, name: `article ${side.toUpperCase()}`};
   return {content: $(`text-${side}`).value, format: $(`format-${side}`).value, name: `article ${side.toUpperCase()}`};
 }
 

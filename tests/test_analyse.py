@@ -177,3 +177,23 @@ def test_pipelines_multiply_with_numpy_and_tag_as_with_blis():
         assert fast == reference, path.name
         compared += sum(len(ents) for ents, _ in fast)
     assert compared > 50
+
+
+def test_stop_words_and_calendar_words_are_not_names(analyser):
+    """Spanish sentence openers the small model takes for names ("También", "Según", "Además") and Turkish
+    month and weekday names caught by the capitalised-name fallback are not entities; names stay."""
+    from samestory.model import Article
+
+    es = analyser.analyse(Article(text=(
+        "También el alcalde Jorge Ramírez visitó la zona del puente en Valencia. Según la policía, nadie resultó "
+        "herido. Además, la empresa Puentes del Sur anunció una revisión. Había mucha gente en EEUU y en la UE."),
+        language="es", source="es-test"))
+    keys = {e.key.split(":", 1)[1] for e in es.entities}
+    assert not keys & {"tambien", "segun", "ademas", "habia"}, keys
+    assert any("ramirez" in k for k in keys) and any("puentes del sur" in k for k in keys)
+    tr = analyser.analyse(Article(text=(
+        "Belediye Başkanı Ahmet Yılmaz, 15 Mart günü köprüde incelemeler yaptı. Kasım ayında açılan köprü, "
+        "Cuma günü yeniden trafiğe kapatıldı ve Yılmaz Ankara'ya döndü."), language="tr", source="tr-test"))
+    names = {e.key.split(":", 1)[1] for e in tr.entities}
+    assert not names & {"mart", "kasım", "cuma"}, names
+    assert any("yılmaz" in n for n in names) and any("ankara" in n or n == "TR" for n in names | {e.country for e in tr.entities if e.country})

@@ -42,6 +42,13 @@ def _locale_words(lang: str) -> tuple[list[str], list[str], list[str]]:
     return month_names, day_names, rel
 
 
+@lru_cache(maxsize=None)
+def calendar_words(lang: str) -> frozenset[str]:
+    """The month and weekday names of ``lang``, lower-cased (empty when dateparser does not know it)."""
+    months, days, _ = _locale_words(lang)
+    return frozenset(w.lower() for w in months + days)
+
+
 def _alt(words: list[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)) or r"(?!x)x"
 

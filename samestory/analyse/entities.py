@@ -1,7 +1,10 @@
 """Named entities with name variants merged, plus the titles and ages given to people.
 
 Mentions come from the statistical recogniser where the language has one (see nlp.py), else from
-capitalised word sequences inside sentences (a fallback that works for any cased script).
+capitalised word sequences inside sentences (a fallback that works for any cased script). A mention made
+only of the language's stop words ("También", "Había", "Vamos": words capitalised at the start of a
+sentence that the small Spanish model takes for names) is not a name and is dropped, unless written in
+capitals ("US"); so is a lone month or weekday name found by the fallback (Turkish capitalises them).
 
 Merging (within one article, and the ``key`` makes entities comparable across articles):
 * people: one key per surname. "Gorbachev" joins "Mikhail Gorbachev"; "Michael Gorbachev" joins too,
@@ -68,7 +71,7 @@ def mentions_from_docs(docs: list[Any], starts: list[int], sentences: list[Sente
             for ent in doc.ents:
                 label = _LABELS.get(ent.label_)
                 name = ent.text.strip(" \"'“”‘’«»()")
-                if not label or len(name) < 2 or not any(c.isalpha() for c in name):
+                if not label or len(name) < 2 or not any(c.isalpha() for c in name) or _stop_words_only(name, doc):
                     continue
                 m = Mention(name, label, base + ent.start_char, base + ent.end_char, sent_of(base + ent.start_char))
                 if label == "PERSON":
@@ -78,6 +81,21 @@ def mentions_from_docs(docs: list[Any], starts: list[int], sentences: list[Sente
         else:
             out.extend(_capitalised(doc, base, sent_of))
     return out
+
+
+def _stop_words_only(name: str, doc: Any) -> bool:
+    """Every word of the name is a stop word of the doc's language, and it is not written in capitals."""
+    if name.isupper():
+        return False
+    words = name.split()
+    return bool(words) and all(doc.vocab[w.lower()].is_stop for w in words)
+
+
+def _calendar_word(name: str, lang: str) -> bool:
+    """A single month or weekday name of the language (from dateparser's locale data, as dates.py reads it)."""
+    from .dates import calendar_words
+
+    return " " not in name and name.lower() in calendar_words(lang)
 
 
 def _capitalised(doc: Any, base: int, sent_of) -> list[Mention]:
@@ -101,7 +119,7 @@ def _capitalised(doc: Any, base: int, sent_of) -> list[Mention]:
             if run and run[0].start() > 0:
                 start, end = run[0].start(), run[-1].end()
                 name = _SUFFIX.sub("", s[start:end]).rstrip(".")
-                if len(name) >= 3:
+                if len(name) >= 3 and not _stop_words_only(name, doc) and not _calendar_word(name, doc.lang_):
                     g = base + sent.start_char + start
                     out.append(Mention(name, "NAME", g, g + len(name), sent_of(g)))
             run = []

@@ -5,7 +5,8 @@ Hierarchy (the CLI and the HTTP service map these in one place each):
     SamestoryError
       InputError            bad input: the caller can fix it
         EmptyInputError, BinaryInputError, EncodingError, TooLargeError,
-        MalformedInputError, NoArticleTextError, UnsupportedFormatError
+        MalformedInputError, NoArticleTextError, UnsupportedFormatError,
+        FetchError (a URL could not be fetched), FetchDisabledError (the service does not fetch)
       VersionMismatchError  analyses/fingerprints from different analyser versions
       ModelError            a packaged model could not be loaded
 """
@@ -54,6 +55,14 @@ class NoArticleTextError(InputError):
 
 class UnsupportedFormatError(InputError):
     problem = "unsupported format"
+
+
+class FetchError(InputError):
+    problem = "cannot fetch"
+
+
+class FetchDisabledError(InputError):
+    problem = "not fetched"
 
 
 class VersionMismatchError(SamestoryError):

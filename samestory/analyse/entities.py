@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import Entity, Sentence
+from .dates import calendar_words
 from .gazetteer import country_of, fold
 
 _LABELS = {"PERSON": "PERSON", "PER": "PERSON", "ORG": "ORG", "GPE": "PLACE", "LOC": "PLACE",
@@ -93,8 +94,6 @@ def _stop_words_only(name: str, doc: Any) -> bool:
 
 def _calendar_word(name: str, lang: str) -> bool:
     """A single month or weekday name of the language (from dateparser's locale data, as dates.py reads it)."""
-    from .dates import calendar_words
-
     return " " not in name and name.lower() in calendar_words(lang)
 
 

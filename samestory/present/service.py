@@ -41,7 +41,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
-from ..errors import InputError, ModelError, SamestoryError, TooLargeError, VersionMismatchError
+from ..errors import (FetchDisabledError, FetchError, InputError, ModelError, SamestoryError, TooLargeError,
+                      VersionMismatchError)
 
 log = logging.getLogger("samestory.service")
 
@@ -149,8 +150,8 @@ class Service:
         source = item.name or name
         if item.url is not None:
             if not self.settings.fetch_urls:
-                raise ApiError(403, "fetch_disabled", "this service does not fetch URLs (started with --no-fetch); "
-                               "send the article as content", item.url)
+                raise FetchDisabledError(item.url, "this service does not fetch URLs (started with --no-fetch); "
+                                                   "send the article as content")
             return read(item.url, format=item.format, max_bytes=self.settings.max_request_bytes)
         if isinstance(item.content, dict):
             return article_from_object(item.content, source)
@@ -200,9 +201,6 @@ class Service:
                 art = self._article(item, name)
             except InputError as e:
                 results[i] = {"index": i, "status": "skipped", "error": error_detail(e)}
-                continue
-            except ApiError as e:  # a url sent to a service that does not fetch
-                results[i] = {"index": i, "status": "skipped", "error": error_body(e.status, e.code, e.message, e.source)["error"]}
                 continue
             arts.append(art)
             slots.setdefault(cache_key(art), []).append((i, art))
@@ -393,13 +391,13 @@ def error_detail(e: InputError) -> dict:
 def http_status(e: Exception) -> tuple[int, str]:
     """The one mapping from samestory's exceptions to HTTP statuses and error codes."""
     from ..group.store import NotFoundError
-    from ..read.fetch import FetchError
 
     if isinstance(e, TooLargeError):
         return 413, "too_large"
     if isinstance(e, FetchError):
         return 502, "fetch_failed"
-        return 413, "too_large"
+    if isinstance(e, FetchDisabledError):
+        return 403, "fetch_disabled"
     if isinstance(e, InputError):
         return 422, "bad_input"
     if isinstance(e, NotFoundError):

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..errors import InputError, TooLargeError
+from ..errors import FetchError, TooLargeError
 from .decode import MAX_BYTES, decode
 
 #: Seconds to connect and between bytes received.
@@ -27,10 +27,6 @@ TIMEOUT = 20
 USER_AGENT = "samestory/0.1 (news story grouping; +https://pypi.org/project/samestory/)"
 _URL = re.compile(r"^https?://", re.I)
 _CHARSET = re.compile(r"charset=([\w.:-]+)", re.I)
-
-
-class FetchError(InputError):
-    problem = "cannot fetch"
 
 
 @dataclass

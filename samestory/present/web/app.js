@@ -38,9 +38,9 @@ const PAGE_URL = /^https?:\/\/\S+$/i;
 
 function sideInput(side) {
   if (stored[side]) return {id: stored[side]};
-  const text = $(`text-${side}`).value.trim();
-  if (PAGE_URL.test(text)) return {url: text, name: `article ${side.toUpperCase()}`};
-  return {content: $(`text-${side}`).value, format: $(`format-${side}`).value, name: `article ${side.toUpperCase()}`};
+  const text = $(`text-${side}`).value, name = `article ${side.toUpperCase()}`;
+  if (PAGE_URL.test(text.trim())) return {url: text.trim(), name};
+  return {content: text, format: $(`format-${side}`).value, name};
 }
 
 function setStored(side, id, label) {

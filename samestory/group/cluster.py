@@ -51,6 +51,8 @@ NEIGHBOURS = 20
 MIN_COSINE = 0.3
 SAMPLE = 8
 LINK = 0.5
+#: members of each story sampled for the average link between two stories (MERGE_SAMPLE² pairs)
+MERGE_SAMPLE = 5
 SPLIT_SAMPLE = 16
 SPLIT_MIN = 2
 #: members of each part a non-sampled member is compared with when a story splits
@@ -227,8 +229,8 @@ class Clusterer:
 
     def story_link(self, s1: int, s2: int) -> tuple[float, int]:
         """Mean same-story probability over sampled pairs across two stories, and the pairs scored."""
-        left = _sample(self.members[s1], [], 5)
-        right = [self._get(m) for m in _sample(self.members[s2], [], 5)]
+        left = _sample(self.members[s1], [], MERGE_SAMPLE)
+        right = [self._get(m) for m in _sample(self.members[s2], [], MERGE_SAMPLE)]
         ps = [self.judge.probabilities(self._get(m), right) for m in left]
         return float(np.mean(np.concatenate(ps))), len(left) * len(right)
 

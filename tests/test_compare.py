@@ -27,7 +27,7 @@ def test_comparison_contract(seeds):
     assert d["overall"] == d["scores"]["overall"]
     assert d["similarity"] == pytest.approx(similarity_from_overall(d["overall"]), abs=1e-3)
     assert d["relation"] in {r.value for r in Relation}
-    assert d["versions"]["analyser"] and d["versions"]["scorer"] == "scorer-v2" and d["versions"]["embeddings"]
+    assert d["versions"]["analyser"] and d["versions"]["scorer"] == "scorer-v3" and d["versions"]["embeddings"]
     for p in d["aligned"]:
         assert 0.7 <= p["similarity"] <= 1.0001 and 0 <= p["lexical"] <= 1
     assert all(set(x) == {"a_sentence", "b_sentence", "a", "b"} for x in d["substitutions"])
@@ -82,7 +82,7 @@ def test_version_mismatch_is_refused(seeds):
 
 
 def test_unknown_scorer_lists_available(seeds):
-    with pytest.raises(ModelError, match="available: scorer-v2"):
+    with pytest.raises(ModelError, match="available: scorer-v3"):
         compare(*seeds, scorer_name="scorer-v9")
 
 
@@ -104,7 +104,7 @@ def test_tree_walk_matches_scikit_learn():
 
 
 def test_blend_matches_scikit_learn():
-    """scorer-v2's dimension model: the mean of the exported trees and the exported ridge pipeline."""
+    """A scorer's dimension model: the mean of the exported trees and the exported ridge pipeline."""
     from samestory.compare.scorer import Blend
     from samestory.compare.train import _fit_one, _predict, export_blend
 

@@ -12,6 +12,9 @@ Stages, in order (one module each):
     fingerprints  word 3-gram shingles and a MinHash signature
     terms         distinctive words weighted by their rarity in the language (wordfreq)
 
+One more vector is not part of the analysis: the passage vector (passages.py), from a slower encoder,
+made only for articles judged in a pair (``Analyser.with_passages``, or ``compare`` itself).
+
 Analyses are cached by the article's content and ``ANALYSER_VERSION`` (see cache.py).
 """
 
@@ -25,7 +28,7 @@ import numpy as np
 
 from ..language import UNKNOWN, detect_language
 from ..model import Analysis, Article
-from . import dates, embeddings, entities, fingerprints, nlp, numbers, parallel, quotes, terms
+from . import dates, embeddings, entities, fingerprints, nlp, numbers, parallel, passages, quotes, terms
 from .cache import AnalysisCache
 
 __all__ = ["ANALYSER_VERSION", "Analyser", "analyse"]
@@ -82,6 +85,13 @@ class Analyser:
                 batch = []
         if batch:
             yield from self._batch(batch)
+
+    def with_passages(self, analyses: Iterable[Analysis]) -> list[Analysis]:
+        """The analyses, each given its passage vector (from the cache when it holds it, else made in one
+        batch and kept there)."""
+        out = list(analyses)
+        passages.ensure(out, self.cache.passages if self.cache else None)
+        return out
 
     def _cached(self, article: Article) -> Analysis | None:
         return self.cache.get(article, ANALYSER_VERSION) if self.cache else None

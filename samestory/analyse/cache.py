@@ -59,6 +59,9 @@ class AnalysisCache:
         self._db = sqlite3.connect(self.path, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute(_SCHEMA)
+        from .passages import PassageTable  # passages imports cache_key from here
+
+        self.passages = PassageTable(self._db, self._lock)
 
     def get(self, article: Article, version: str) -> Analysis | None:
         with self._lock:

@@ -3,7 +3,8 @@
 Stages, in order:
     align      sentence alignment on multilingual embeddings (and, for copies, on characters where noise
                makes the embeddings drift)
-    features   symmetric similarity features (text, title, lead, entities, places, dates, quotes, numbers)
+    features   symmetric similarity features (text, title, lead, passage vectors, entities, places, dates,
+               quotes, numbers)
     scorer     the versioned model: features → the seven SemEval dimensions
     relation   duplicate / rewrite / same_story / related / unrelated, with the reason
     evidence   aligned sentences, matched quotes, shared and missing entities, dates, discrepancies,
@@ -12,6 +13,7 @@ Stages, in order:
 
 from __future__ import annotations
 
+from ..analyse import passages
 from ..errors import VersionMismatchError
 from ..model import Analysis, Comparison, similarity_from_overall
 from . import evidence, features, relation, scorer
@@ -31,6 +33,7 @@ def compare(a: Analysis, b: Analysis, *, scorer_name: str = scorer.DEFAULT_SCORE
             same_story_name: str = scorer.DEFAULT_SAME_STORY) -> Comparison:
     check_versions(a, b)
     model = scorer.load(scorer_name)
+    passages.ensure((a, b))  # the scorer reads their cosine; callers with a cache made them beforehand
     al = align(a, b)
     feats = features.compute(a, b, al)  # on the embedding alignment, as the models were trained
     same_language = a.language == b.language
@@ -51,6 +54,6 @@ def compare(a: Analysis, b: Analysis, *, scorer_name: str = scorer.DEFAULT_SCORE
         quotes=evidence.quotes(a, b), entities=evidence.entities(a, b), places=evidence.places(a, b),
         dates=evidence.dates(a, b), discrepancies=evidence.discrepancies(a, b, copies),
         features={k: round(v, 4) for k, v in feats.items()},
-        versions={**a.versions, "scorer": model.name, "same_story": same_story_name}, languages=(a.language, b.language),
+        versions={**a.versions, "passages": passages.model_version(), "scorer": model.name, "same_story": same_story_name}, languages=(a.language, b.language),
         substitutions=evidence.substitutions(copies, same_language),
     )

@@ -103,6 +103,8 @@ def compute(a: Analysis, b: Analysis, al: Alignment) -> dict[str, float]:
     both_titles = a.title_vector is not None and b.title_vector is not None
     f["title_known"] = float(both_titles)
     f["title_cos"] = float(a.title_vector @ b.title_vector) if both_titles else f["lead_cos"]
+    if a.passage_vector is not None and b.passage_vector is not None:  # made for pairs that are scored (passages.py)
+        f["passage_cos"] = float(a.passage_vector @ b.passage_vector)
     ta, tb = pa.title, pb.title
     f["title_lead_cos"] = float(max(ta @ lb, tb @ la))
     f["title_doc_cos"] = float(max(ta @ db, tb @ da))

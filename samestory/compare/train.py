@@ -1,6 +1,6 @@
 """Train and cross-validate the pair scorer; export it as a packaged JSON model.
 
-    python -m samestory.compare.train --pairs P.jsonl --articles A.jsonl [A2.jsonl …] --name scorer-v2
+    python -m samestory.compare.train --pairs P.jsonl --articles A.jsonl [A2.jsonl …] --name scorer-v3
 
 Each dimension is predicted by the mean of two models on the same features (since scorer-v2):
 gradient-boosted trees, which find thresholds and interactions (a shared place counts for more when the
@@ -11,7 +11,7 @@ than either alone (README).
 The training pairs are all in one language, so wording features (shared words, shingles) are high for
 every close pair in them. A pair in two languages has none, and a model trained on them would read
 that as dissimilar. A second set of models (``cross_language``) is therefore trained on the same pairs
-without the wording features and judges pairs in two languages; its cross-validated figures (as if each
+without the wording features (nor the passage vectors' cosine, see WORDING) and judges pairs in two languages; its cross-validated figures (as if each
 test pair were in two languages) are recorded beside the model as ``cv.without_wording``.
 
 Cross-validation folds are grouped by connected components of the pair graph, so no article appears
@@ -38,8 +38,10 @@ from .align import align
 from .features import compute
 from .scorer import LANGUAGE_BOUND
 
-#: What a pair in two languages cannot have: the wording features, and same_language (always 1 here).
-WORDING = (*LANGUAGE_BOUND, "same_language")
+#: What the models for pairs in two languages do without: the wording features, same_language (always 1
+#: here), and the passage vectors' cosine, whose scale differs across languages (multilingual-e5-small puts
+#: the demo corpus's Spanish translation of an article further from it than a related English article).
+WORDING = (*LANGUAGE_BOUND, "same_language", "passage_cos")
 
 log = logging.getLogger(__name__)
 
@@ -201,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     from ..evaluate.pairs import report
     from ..evaluate.pairs_data import load_articles, load_pairs
 
-    ap = training_parser("python -m samestory.compare.train", __doc__, "scorer-v2")
+    ap = training_parser("python -m samestory.compare.train", __doc__, "scorer-v3")
     ap.add_argument("--pairs", required=True)
     ap.add_argument("--articles", required=True, nargs="+")
     args = ap.parse_args(argv)
@@ -210,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
     pairs = load_pairs(args.pairs)
     arts = load_articles(args.articles)
     analyser = Analyser(cache=AnalysisCache(args.cache))
-    analyses = {a.id: a for a in analyser.analyse_many(arts.values())}
+    analyses = {a.id: a for a in analyser.with_passages(analyser.analyse_many(arts.values()))}
     names, X, Y, kept = pair_features(pairs, analyses)
     log.info("%d pairs with both texts, %d features", len(kept), len(names))
     groups, free = groups_of(kept), without_wording(names)

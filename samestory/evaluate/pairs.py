@@ -46,7 +46,7 @@ def evaluate(pairs: list[LabelledPair], articles: dict, analyser: Analyser, scor
     from ..compare import compare
     from ..compare.train import cross_validate, groups_of, pair_features
 
-    analyses = {a.id: a for a in analyser.analyse_many(articles.values())}
+    analyses = {a.id: a for a in analyser.with_passages(analyser.analyse_many(articles.values()))}
     missing = sum(1 for p in pairs if p.id1 not in analyses or p.id2 not in analyses)
     if cv:
         _, X, Y, kept = pair_features(pairs, analyses)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..analyse import passages
 from ..analyse.cache import cache_key
 from ..compare import compare
 from ..model import Analysis
@@ -11,10 +12,10 @@ from .store import Store
 def similar(store: Store, query: Analysis, k: int = 10) -> list[dict]:
     out = []
     mine = cache_key(query.article)
-    for rowid, cos in store.clusterer.index.search(query.doc_vector(), k + 1):
-        other = store.analysis(rowid)
-        if cache_key(other.article) == mine:  # the article itself, when it is stored
-            continue
+    hits = [(rowid, cos, store.analysis(rowid)) for rowid, cos in store.clusterer.index.search(query.doc_vector(), k + 1)]
+    hits = [h for h in hits if cache_key(h[2].article) != mine]  # not the article itself, when it is stored
+    passages.ensure([query, *(other for _, _, other in hits)], store.passages)  # one batch; kept in the store
+    for rowid, cos, other in hits:
         c = compare(query, other)
         out.append({"rowid": rowid, "id": other.article.id, "source": other.article.source, "title": other.article.title,
                     "story": store.clusterer.story_of.get(rowid), "cosine": round(cos, 4), "relation": c.relation.value,

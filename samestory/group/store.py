@@ -38,6 +38,7 @@ import numpy as np
 
 from ..analyse import ANALYSER_VERSION, Analyser
 from ..analyse.cache import PACKED_COLUMNS, cache_key, pack, unpack
+from ..analyse.passages import PassageTable
 from ..compare.scorer import DEFAULT_SAME_STORY
 from ..errors import SamestoryError, VersionMismatchError
 from ..model import Analysis, Article
@@ -109,6 +110,7 @@ class Store:
         self.db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: a crash loses no committed transaction's consistency
         self.db.executescript(_SCHEMA)
         self._bind_versions(same_story)
+        self.passages = PassageTable(self.db, writable=not read_only)  # made when articles are judged in pairs
         self._cached_analysis = lru_cache(maxsize=ANALYSES_IN_MEMORY)(self._analysis)
         self.index_path = self.dir / "vectors.usearch"
         self.clusterer = Clusterer(self.analysis, Judge(name=self.meta("same_story")), self._open_index())

@@ -78,7 +78,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if args.a == "-" and args.b == "-":
         raise InputError("<stdin>", "only one of the two articles can come from standard input")
     arts = [read(p, format=args.format, encoding=args.encoding) for p in (args.a, args.b)]
-    a, b = _analyser(args).analyse_many(arts)
+    analyser = _analyser(args)
+    a, b = analyser.with_passages(analyser.analyse_many(arts))
     c = compare(a, b, scorer_name=args.scorer)
     if args.json:
         _dump({"comparison": c.as_dict(), "articles": [x.article.as_dict() for x in (a, b)]})
@@ -104,7 +105,8 @@ def _analysed_pairs_batch(args: argparse.Namespace) -> tuple[list[Any], list[Inp
     arts, skipped = _batch(args)
     if len(arts) < 2:
         raise InputError(" ".join(args.paths), f"found {len(arts)} readable article(s); need at least two")
-    return list(_analyser(args).analyse_many(arts)), skipped
+    analyser = _analyser(args)
+    return analyser.with_passages(analyser.analyse_many(arts)), skipped
 
 
 def cmd_read(args: argparse.Namespace) -> int:

@@ -13,7 +13,7 @@ Stages, in order:
 
 from __future__ import annotations
 
-from ..analyse import passages
+from ..analyse import passages as passage_vectors
 from ..errors import VersionMismatchError
 from ..model import Analysis, Comparison, similarity_from_overall
 from . import evidence, features, relation, scorer
@@ -30,13 +30,18 @@ def check_versions(a: Analysis, b: Analysis) -> None:
 
 
 def compare(a: Analysis, b: Analysis, *, scorer_name: str = scorer.DEFAULT_SCORER,
-            same_story_name: str = scorer.DEFAULT_SAME_STORY) -> Comparison:
+            same_story_name: str = scorer.DEFAULT_SAME_STORY, passages: bool = True) -> Comparison:
+    """``passages=False`` compares without the passage vectors (analyse/passages.py), which cost ~170 ms for
+    an article that has none yet: the scores come from the scorer's models trained without them, the
+    relation's copy and same-story decisions are the same either way (compare/relation.py)."""
     check_versions(a, b)
     model = scorer.load(scorer_name)
-    passages.ensure((a, b))  # the scorer reads their cosine; callers with a cache made them beforehand
+    if passages and a.language == b.language:  # pairs in two languages are judged without them
+        passage_vectors.ensure((a, b))  # callers with a cache or a store made them beforehand
     al = align(a, b)
-    feats = features.compute(a, b, al)  # on the embedding alignment, as the models were trained
+    feats = features.compute(a, b, al, passages)  # on the embedding alignment, as the models were trained
     same_language = a.language == b.language
+    model = model.for_pair(feats, same_language)
     scores = model.predict(feats, same_language)
     p_same = scorer.load_same_story(same_story_name).probability(feats, same_language)
     shorter_shingles = feats["shingle_max"]  # the share of the shorter article's shingles found in the other
@@ -54,6 +59,7 @@ def compare(a: Analysis, b: Analysis, *, scorer_name: str = scorer.DEFAULT_SCORE
         quotes=evidence.quotes(a, b), entities=evidence.entities(a, b), places=evidence.places(a, b),
         dates=evidence.dates(a, b), discrepancies=evidence.discrepancies(a, b, copies),
         features={k: round(v, 4) for k, v in feats.items()},
-        versions={**a.versions, "passages": passages.model_version(), "scorer": model.name, "same_story": same_story_name}, languages=(a.language, b.language),
+        versions={**a.versions, **({"passages": passage_vectors.model_version()} if "passage_cos" in feats else {}),
+                  "scorer": model.name, "same_story": same_story_name}, languages=(a.language, b.language),
         substitutions=evidence.substitutions(copies, same_language),
     )

@@ -92,7 +92,8 @@ def profile(a: Analysis) -> Profile:
     return p
 
 
-def compute(a: Analysis, b: Analysis, al: Alignment) -> dict[str, float]:
+def compute(a: Analysis, b: Analysis, al: Alignment, passages: bool = True) -> dict[str, float]:
+    """``passages``: include ``passage_cos`` when both analyses carry a passage vector."""
     f: dict[str, float] = {}
     sim = al.sim
     pa, pb = profile(a), profile(b)
@@ -103,7 +104,7 @@ def compute(a: Analysis, b: Analysis, al: Alignment) -> dict[str, float]:
     both_titles = a.title_vector is not None and b.title_vector is not None
     f["title_known"] = float(both_titles)
     f["title_cos"] = float(a.title_vector @ b.title_vector) if both_titles else f["lead_cos"]
-    if a.passage_vector is not None and b.passage_vector is not None:  # made for pairs that are scored (passages.py)
+    if passages and a.passage_vector is not None and b.passage_vector is not None:  # see analyse/passages.py
         f["passage_cos"] = float(a.passage_vector @ b.passage_vector)
     ta, tb = pa.title, pb.title
     f["title_lead_cos"] = float(max(ta @ lb, tb @ la))

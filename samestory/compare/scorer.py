@@ -119,17 +119,27 @@ class Scorer:
         self.features: list[str] = spec["features"]
         self.models = {d: Blend(spec["models"][d]) for d in DIMENSIONS}
         self.meta = {k: spec[k] for k in ("trained_on", "data_digest", "cv", "created") if k in spec}
-        xl = spec.get("cross_language")
+        xl, plain = spec.get("cross_language"), spec.get("without_passages")
         self.cross_language = Scorer({"name": f"{self.name} (cross-language)", **xl}) if xl else None
+        self.without_passages = Scorer({"name": f"{self.name} (without passages)", **plain}) if plain else None
 
     def vector(self, feats: dict[str, float]) -> np.ndarray:
         return np.array(_vector(self.name, self.features, feats), dtype=np.float64)
 
-    def predict(self, feats: dict[str, float], same_language: bool = True) -> dict[str, float]:
-        """Scores from the features of a pair; a pair in two languages goes to the models trained without
-        the wording features."""
+    def for_pair(self, feats: dict[str, float], same_language: bool = True) -> "Scorer":
+        """The set of models that judges this pair: a pair in two languages goes to the models trained
+        without the wording features; a pair compared without passage vectors to those trained without them."""
         if not same_language and self.cross_language is not None:
-            return self.cross_language.predict(feats)
+            return self.cross_language
+        if self.without_passages is not None and "passage_cos" not in feats:
+            return self.without_passages
+        return self
+
+    def predict(self, feats: dict[str, float], same_language: bool = True) -> dict[str, float]:
+        """Scores from the features of a pair, by the models ``for_pair`` picks."""
+        chosen = self.for_pair(feats, same_language)
+        if chosen is not self:
+            return chosen.predict(feats)
         x = self.vector(feats)[None, :]
         return {d: round(float(np.clip(self.models[d].predict(x)[0], 1.0, 4.0)), 4) for d in DIMENSIONS}
 

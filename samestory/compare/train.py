@@ -14,6 +14,11 @@ that as dissimilar. A second set of models (``cross_language``) is therefore tra
 without the wording features (nor the passage vectors' cosine, see WORDING) and judges pairs in two languages; its cross-validated figures (as if each
 test pair were in two languages) are recorded beside the model as ``cv.without_wording``.
 
+A third set (``without_passages``, since scorer-v3) does without the passage vectors' cosine only: it
+judges same-language pairs compared without them (``compare(..., passages=False)``, as the copy lineage
+of a story is, where the relations come from the text and the passage vectors would cost ~170 ms per
+article); its figures are ``cv.without_passages``.
+
 Cross-validation folds are grouped by connected components of the pair graph, so no article appears
 in both the training and the test side of a fold. The figures written beside the model are those
 cross-validated figures; the shipped model is then fitted on all pairs.
@@ -42,6 +47,8 @@ from .scorer import LANGUAGE_BOUND
 #: here), and the passage vectors' cosine, whose scale differs across languages (multilingual-e5-small puts
 #: the demo corpus's Spanish translation of an article further from it than a related English article).
 WORDING = (*LANGUAGE_BOUND, "same_language", "passage_cos")
+#: What a same-language pair compared without passage vectors lacks.
+PASSAGE = ("passage_cos",)
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +141,11 @@ def _predict(models: tuple[Any, Any], X: np.ndarray) -> np.ndarray:
 
 def without_wording(names: list[str]) -> list[int]:
     """The columns of the features a pair in two languages has."""
-    return [i for i, f in enumerate(names) if f not in WORDING]
+    return without(names, WORDING)
+
+
+def without(names: list[str], drop: tuple[str, ...]) -> list[int]:
+    return [i for i, f in enumerate(names) if f not in drop]
 
 
 def cross_validate(X: np.ndarray, Y: np.ndarray, groups: np.ndarray, k: int = 5) -> np.ndarray:
@@ -218,6 +229,8 @@ def main(argv: list[str] | None = None) -> int:
     groups, free = groups_of(kept), without_wording(names)
     cv = report(kept, Y, cross_validate(X, Y, groups, args.cv))
     cv["without_wording"] = report(kept, Y, cross_validate(X[:, free], Y, groups, args.cv))
+    plain = without(names, PASSAGE)
+    cv["without_passages"] = report(kept, Y, cross_validate(X[:, plain], Y, groups, args.cv))
     log.info(json.dumps(cv, indent=1))
     spec = {"name": args.name, "features": names,
             "params": {"trees": PARAMS, "ridge_alphas": RIDGE_ALPHAS, "ridge_clip_percentiles": CLIP_PERCENTILES},
@@ -227,6 +240,8 @@ def main(argv: list[str] | None = None) -> int:
             "cv": {"folds": args.cv, "grouping": "connected components of the pair graph", **cv},
             "created": dt.date.today().isoformat(),
             "models": {d: export_blend(_fit_one(X, Y[:, j])) for j, d in enumerate(DIMENSIONS)},
+            "without_passages": {"features": [names[i] for i in plain],
+                                 "models": {d: export_blend(_fit_one(X[:, plain], Y[:, j])) for j, d in enumerate(DIMENSIONS)}},
             "cross_language": {"features": [names[i] for i in free],
                                "models": {d: export_blend(_fit_one(X[:, free], Y[:, j])) for j, d in enumerate(DIMENSIONS)}}}
     write_model(spec, args.out)

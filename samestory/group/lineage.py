@@ -58,7 +58,7 @@ def trace(members: list[Member]) -> Lineage:
     if len(members) > 1:
         V = np.stack([m.analysis.doc_vector() for m in members])
         for i, j in zip(*np.nonzero(np.triu(V @ V.T >= COPY_CANDIDATE, k=1))):
-            c = compare(members[i].analysis, members[j].analysis)
+            c = compare(members[i].analysis, members[j].analysis, passages=False)  # copies: decided from the text
             if c.relation not in (Relation.DUPLICATE, Relation.REWRITE):
                 continue
             src, cp, why = _direction(members[i], members[j])

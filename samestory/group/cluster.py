@@ -91,7 +91,7 @@ class Judge:
         self.model = model or load_same_story(name)
 
     def probabilities(self, x: Analysis, others: list[Analysis]) -> np.ndarray:
-        rows = [compute(x, o, align(x, o)) for o in others]
+        rows = [compute(x, o, align(x, o), passages=False) for o in others]  # the same-story model reads no passage vectors
         return self.model.probabilities(rows, [x.language == o.language for o in others])
 
 

@@ -62,7 +62,8 @@ def comparison_text(c: Comparison, a: Analysis, b: Analysis, max_items: int = 6)
     out.append("")
     v = c.versions
     out.append(f"versions: {v.get('analyser')}, scorer {v.get('scorer')}, same-story model {v.get('same_story')}, "
-               f"embeddings {v.get('embeddings')}, ner {v.get('ner')}")
+               f"embeddings {v.get('embeddings')}" + (f", passages {v['passages']}" if v.get("passages") else "") +
+               f", ner {v.get('ner')}")
     return "\n".join(out)
 
 

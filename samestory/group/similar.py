@@ -14,7 +14,8 @@ def similar(store: Store, query: Analysis, k: int = 10) -> list[dict]:
     mine = cache_key(query.article)
     hits = [(rowid, cos, store.analysis(rowid)) for rowid, cos in store.clusterer.index.search(query.doc_vector(), k + 1)]
     hits = [h for h in hits if cache_key(h[2].article) != mine]  # not the article itself, when it is stored
-    passages.ensure([query, *(other for _, _, other in hits)], store.passages)  # one batch; kept in the store
+    same_language = [other for _, _, other in hits if other.language == query.language]  # the others are judged without
+    passages.ensure([query, *same_language] if same_language else [], store.passages)  # one batch; kept in the store
     for rowid, cos, other in hits:
         c = compare(query, other)
         out.append({"rowid": rowid, "id": other.article.id, "source": other.article.source, "title": other.article.title,

@@ -14,7 +14,10 @@ as JSON lines:
   workers' start are behind by then): the rate a long stream is ingested at;
 * ``overall_per_s``: the same over the whole run, start-up included;
 * ``mean_words``: the length of the articles, for comparison with other figures;
-* ``peak_rss_mb``: this process's peak memory, and ``workers_peak_rss_mb``: the largest worker's.
+* ``peak_rss_mb``: this process's peak memory, and ``workers_peak_rss_mb``: the largest worker's;
+* ``pairs_judged``, ``pairs_rejudged_with_passages``, ``passage_vectors_made``: the clustering's pair
+  judgements, those it was unsure of and judged again with passage vectors, and the vectors that took
+  (group/cluster.py, Judge).
 
 The goal this is measured against (issue 6): 17.4 articles/s sustained, the largest commercial news
 stream (about 1.5M articles a day) on a 2-core machine.
@@ -82,12 +85,13 @@ def run(workers: int, stream: Path, warm: int) -> dict:
                            on_decision=lambda art, d: stamps.append(time.perf_counter()))
         n = len(stamps)
         stories = len(store.story_ids())
+        cost = store.clusterer.judge.cost()
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return {"workers": workers, "articles": n, "added": res.added, "skipped": len(skipped), "stories": stories,
             "sustained_per_s": round((n - warm) / (stamps[-1] - stamps[warm - 1]), 2) if n > warm else None,
             "overall_per_s": round(n / (stamps[-1] - t0), 2) if n else None,
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-            "workers_peak_rss_mb": round(children) if workers > 1 else None}
+            "workers_peak_rss_mb": round(children) if workers > 1 else None, **cost}
 
 
 def main() -> int:

@@ -69,3 +69,44 @@ def test_similar_keeps_passage_vectors_in_the_store(tmp_path, demo):
     with Store(tmp_path / "store", read_only=True) as store:  # a reader uses them and writes nothing
         again = similar(store, store.analysis(store.rowid_of("1")), k=2)
         assert [h["overall"] for h in again] == [h["overall"] for h in hits]
+
+
+def test_the_clustering_judges_only_unsure_pairs_again_with_passage_vectors(demo):
+    """The same-story cascade (group/cluster.py, Judge): pairs the cheap judgement is sure of keep it, and
+    only same-language pairs inside UNSURE cost passage vectors."""
+    from samestory.group.cluster import UNSURE, Judge
+
+    x = _fresh(demo["bridge-closure-2024_coastal-herald.md"])
+    others = [_fresh(a) for k, a in sorted(demo.items()) if k != "bridge-closure-2024_coastal-herald.md"]
+    cheap = Judge(passages=False)
+    assert cheap.model.reads_passages  # the default model can use them
+    p0 = cheap.probabilities(x, others)
+    assert cheap.cost()["pairs_rejudged_with_passages"] == 0 and all(o.passage_vector is None for o in others)
+    unsure = [i for i, o in enumerate(others) if o.language == x.language and UNSURE[0] < p0[i] < UNSURE[1]]
+    assert unsure  # the rewrite of another year's closure: same bridge, same wording, another event
+
+    judge = Judge()
+    p = judge.probabilities(x, others)
+    assert judge.cost() == {"pairs_judged": len(others), "pairs_rejudged_with_passages": len(unsure),
+                            "passage_vectors_made": 1 + len(unsure)}
+    sure = [i for i in range(len(others)) if i not in unsure]
+    assert np.array_equal(p[sure], p0[sure]) and not np.allclose(p[unsure], p0[unsure])
+    assert [i for i, o in enumerate(others) if o.passage_vector is not None] == unsure
+    judge.probabilities(x, others)  # the vectors are on the analyses now: nothing made again
+    assert judge.cost()["passage_vectors_made"] == 1 + len(unsure)
+
+
+def test_a_store_keeps_the_vectors_its_cascade_made(tmp_path, demo):
+    from samestory.group.store import Store
+
+    def ingest(path, passages):
+        with Store(path, passages=passages) as store:
+            for _, a in sorted(demo.items()):
+                store.add(_fresh(a))
+            rows = store.db.execute("SELECT count(*) FROM passage_vectors").fetchone()[0]
+            return rows, store.clusterer.judge.cost()
+
+    rows, cost = ingest(tmp_path / "plain", passages=False)
+    assert rows == 0 and cost["pairs_rejudged_with_passages"] == 0
+    rows, cost = ingest(tmp_path / "accurate", passages=True)
+    assert rows == cost["passage_vectors_made"] > 0 and cost["pairs_rejudged_with_passages"] > 0

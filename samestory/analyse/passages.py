@@ -59,12 +59,12 @@ def encode(articles: list[Article]) -> np.ndarray:
     return vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
 
 
-def ensure(analyses: Iterable[Analysis], table: "PassageTable | None" = None) -> None:
+def ensure(analyses: Iterable[Analysis], table: "PassageTable | None" = None) -> int:
     """Give every analysis without one its passage vector: from ``table`` when it holds it, else encoded
-    (in one batch) and written to ``table``."""
+    (in one batch) and written to ``table``. Returns how many were encoded."""
     todo = [a for a in analyses if a.passage_vector is None]
     if not todo:
-        return
+        return 0
     if table is not None:
         found = table.get_many([a.article for a in todo])
         for a, v in zip(todo, found):
@@ -72,12 +72,13 @@ def ensure(analyses: Iterable[Analysis], table: "PassageTable | None" = None) ->
         todo = [a for a in todo if a.passage_vector is None]
     unique = {id(a): a for a in todo}
     if not unique:
-        return
+        return 0
     vecs = encode([a.article for a in unique.values()])
     for a, v in zip(unique.values(), vecs):
         a.passage_vector = v
     if table is not None:
         table.put_many([(a.article, a.passage_vector) for a in unique.values()])
+    return len(unique)
 
 
 _SCHEMA = """CREATE TABLE IF NOT EXISTS passage_vectors (

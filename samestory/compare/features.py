@@ -92,6 +92,11 @@ def profile(a: Analysis) -> Profile:
     return p
 
 
+def passage_cos(a: Analysis, b: Analysis) -> float:
+    """Cosine of the two passage vectors (both must be made: analyse/passages.py)."""
+    return float(a.passage_vector @ b.passage_vector)
+
+
 def compute(a: Analysis, b: Analysis, al: Alignment, passages: bool = True) -> dict[str, float]:
     """``passages``: include ``passage_cos`` when both analyses carry a passage vector."""
     f: dict[str, float] = {}
@@ -105,7 +110,7 @@ def compute(a: Analysis, b: Analysis, al: Alignment, passages: bool = True) -> d
     f["title_known"] = float(both_titles)
     f["title_cos"] = float(a.title_vector @ b.title_vector) if both_titles else f["lead_cos"]
     if passages and a.passage_vector is not None and b.passage_vector is not None:  # see analyse/passages.py
-        f["passage_cos"] = float(a.passage_vector @ b.passage_vector)
+        f["passage_cos"] = passage_cos(a, b)
     ta, tb = pa.title, pb.title
     f["title_lead_cos"] = float(max(ta @ lb, tb @ la))
     f["title_doc_cos"] = float(max(ta @ db, tb @ da))

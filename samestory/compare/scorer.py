@@ -10,7 +10,9 @@ written in two languages (see train.py). scorer-v3 reads the passage vectors' co
 scorer-v2 (without it) and scorer-v1 (trees only, one set) are in the git history.
 
 A same-story model is one gradient-boosted classifier (HistGradientBoostingClassifier, exported by
-``samestory/compare/train_story.py``) whose summed trees give the log-odds. Prediction is a vectorised walk over all trees at once in
+``samestory/compare/train_story.py``) whose summed trees give the log-odds. same-story-v2 can read the
+passage vectors' cosine and does without it where it is missing (the clustering's cascade, group/cluster.py);
+same-story-v1 (without) stays in the package for the stores made with it. Prediction is a vectorised walk over all trees at once in
 numpy (no scikit-learn needed at run time); tests check it against scikit-learn's own predict.
 """
 
@@ -28,10 +30,14 @@ from ..errors import ModelError
 from ..model import DIMENSIONS
 
 DEFAULT_SCORER = "scorer-v3"
-DEFAULT_SAME_STORY = "same-story-v1"
+DEFAULT_SAME_STORY = "same-story-v2"
 #: Features that compare wording, so mean nothing across two languages. The same-story model is
 #: trained with copies of its pairs where these are missing, and sees them missing for such pairs.
 LANGUAGE_BOUND = ("terms_cos", "shingle_min", "shingle_max", "aligned_lexical")
+#: The passage vectors' cosine (analyse/passages.py): optional in a same-story model, and never read for a
+#: pair in two languages (multilingual-e5-small puts a translation further away than a related
+#: same-language article).
+PASSAGE_FEATURE = "passage_cos"
 #: Time prior on the same-story probability when both publication dates are known (the training data,
 #: ECB+, carries none, so the model itself is blind to time): coverage of one event comes within days.
 #: Up to SAME_EVENT_DAYS apart nothing changes; beyond, the odds halve every further SAME_EVENT_DAYS.
@@ -154,9 +160,17 @@ class SameStoryModel:
         self.model = TreeEnsemble(spec["model"])
         self.meta = {k: spec[k] for k in ("trained_on", "data_digest", "cv", "created") if k in spec}
 
+    @property
+    def reads_passages(self) -> bool:
+        """Whether the model can use the passage vectors' cosine (same-story-v2 on): it is then optional,
+        missing for pairs compared without the vectors and for pairs in two languages."""
+        return PASSAGE_FEATURE in self.features
+
     def matrix(self, rows: list[dict[str, float]], same_language: list[bool]) -> np.ndarray:
-        X = np.array([_vector(self.name, self.features, f) for f in rows], dtype=np.float64).reshape(len(rows), len(self.features))
-        bound = [i for i, f in enumerate(self.features) if f in LANGUAGE_BOUND]
+        optional = {PASSAGE_FEATURE: math.nan} if self.reads_passages else {}
+        X = np.array([_vector(self.name, self.features, {**optional, **f}) for f in rows],
+                     dtype=np.float64).reshape(len(rows), len(self.features))
+        bound = [i for i, f in enumerate(self.features) if f in LANGUAGE_BOUND or f == PASSAGE_FEATURE]
         for r, same in enumerate(same_language):
             if not same:
                 X[r, bound] = np.nan

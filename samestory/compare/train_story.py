@@ -31,7 +31,7 @@ import numpy as np
 from ..model import Analysis
 from .align import align
 from .features import compute
-from .scorer import LANGUAGE_BOUND, SameStoryModel
+from .scorer import LANGUAGE_BOUND, PASSAGE_FEATURE, SameStoryModel
 from .train import digest, export, training_parser, write_model
 
 log = logging.getLogger(__name__)
@@ -69,19 +69,23 @@ def build_pairs(analyses: list[Analysis], gold: dict[str, str], topic: dict[str,
     pairs = []
     for x, y in sorted(wanted):
         a, b = by_id[x], by_id[y]
-        pairs.append(Pair(x, y, gold[x] == gold[y], compute(a, b, align(a, b), passages=False)))
+        pairs.append(Pair(x, y, gold[x] == gold[y], compute(a, b, align(a, b))))
     return pairs
 
 
 def fit(pairs: list[Pair], name: str) -> SameStoryModel:
     from sklearn.ensemble import HistGradientBoostingClassifier
 
-    names = sorted(pairs[0].features)
-    X = np.array([[p.features[k] for k in names] for p in pairs], dtype=np.float64)
+    names = sorted({k for p in pairs for k in p.features})
+    X = np.array([[p.features.get(k, np.nan) for k in names] for p in pairs], dtype=np.float64)
     y = np.array([p.same for p in pairs])
-    masked = X.copy()
-    masked[:, [i for i, k in enumerate(names) if k in LANGUAGE_BOUND]] = np.nan
-    clf = HistGradientBoostingClassifier(**PARAMS).fit(np.vstack([X, masked]), np.concatenate([y, y]))
+    copies = [X]
+    for hidden in ((PASSAGE_FEATURE,), (*LANGUAGE_BOUND, PASSAGE_FEATURE)):  # judged without the vectors; in two languages
+        if PASSAGE_FEATURE in names or hidden != (PASSAGE_FEATURE,):
+            masked = X.copy()
+            masked[:, [i for i, k in enumerate(names) if k in hidden]] = np.nan
+            copies.append(masked)
+    clf = HistGradientBoostingClassifier(**PARAMS).fit(np.vstack(copies), np.concatenate([y] * len(copies)))
     return SameStoryModel({"name": name, "features": names, "params": PARAMS, "model": export(clf, PARAMS["max_depth"])})
 
 
@@ -105,9 +109,10 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
 
     arts, gold, topic, skipped = load_documents(args.documents)
-    analyses = list(Analyser(cache=AnalysisCache(args.cache)).analyse_many(arts))
+    analyser = Analyser(cache=AnalysisCache(args.cache))
+    analyses = analyser.with_passages(analyser.analyse_many(arts))
     log.info("%d documents analysed, %d skipped", len(analyses), len(skipped))
-    cv = cross_validate(analyses, gold, topic, args.cv)
+    cv = cross_validate(analyses, gold, topic, args.cv, passages=True)
     log.info(json.dumps(cv, indent=1))
     pairs = build_pairs(analyses, gold, topic)
     model = fit(pairs, args.name)

@@ -1,6 +1,6 @@
 """Story clustering against gold stories: BCubed precision/recall/F1 and the adjusted Rand index.
 
-    samestory eval clusters --documents ../shared/data/ecbplus_dev/documents.jsonl [--cv 5] --json
+    samestory eval clusters --documents ../shared/data/ecbplus_dev/documents.jsonl [--cv 5] [--passages] --json
 
 Documents are JSON Lines with ``id``, ``text`` (and optionally ``title``, ``published``) and the gold
 ``story_id``. Without ``--cv`` the packaged same-story model clusters every document, in file order.
@@ -9,6 +9,9 @@ With ``--cv K`` the same-story model is retrained K times on the pairs of K−1 
 the figures are over the union of those held-out clusterings (stories never span two folds there,
 which the report says). Articles join stories one at a time, so the result depends on the order they
 arrive in: the figures are for file order, and ``shuffled_order`` repeats them in a random order.
+``--passages`` clusters with the same-story model's passage-vector cascade on (group/cluster.py, Judge;
+``ingest --passages``); with ``--cv`` its figures come beside the default ones, under ``with_passages``.
+Both report ``cost``: the pairs judged, those judged again with passage vectors, the vectors made.
 """
 
 from __future__ import annotations
@@ -76,40 +79,62 @@ def folds_of(topics: list[str], k: int) -> dict[str, int]:
 
 
 def evaluate(analyses: list[Analysis], gold: dict[str, str], topic: dict[str, str], judge: Judge | None = None) -> dict[str, Any]:
+    judge = judge or Judge()
     pred = cluster(analyses, judge)
     ids = [a.id for a in analyses]
-    return report([gold[i] for i in ids], pred, [topic[i] for i in ids])
+    return {**report([gold[i] for i in ids], pred, [topic[i] for i in ids]), "cost": judge.cost()}
 
 
-def cross_validate(analyses: list[Analysis], gold: dict[str, str], topic: dict[str, str], k: int) -> dict[str, Any]:
-    """Retrain the same-story model without each fold of topics, cluster that fold with it."""
+def cross_validate(analyses: list[Analysis], gold: dict[str, str], topic: dict[str, str], k: int,
+                   passages: bool = False) -> dict[str, Any]:
+    """Retrain the same-story model without each fold of topics, cluster that fold with it, as ``ingest``
+    does by default (without passage vectors). ``passages``: cluster the folds a second time with the
+    models' cascade on, as ``ingest --passages`` does, reported under ``with_passages``. The analyses need
+    their passage vectors (``Analyser.with_passages``) either way: the training pairs read them."""
     from ..compare import train_story
 
+    missing = sum(a.passage_vector is None for a in analyses)
+    if missing:
+        raise ValueError(f"cross_validate: {missing} analyses have no passage vector (Analyser.with_passages)")
     fold = folds_of([topic[a.id] for a in analyses], k)
     pairs = train_story.build_pairs(analyses, gold, topic)
-    golds, preds, topics, aucs = [], [], [], []
-    shuffled: dict[str, tuple[str, int]] = {}
-    offset = 0
+    models, aucs = [], []
     for i in range(k):
-        test = [a for a in analyses if fold[topic[a.id]] == i]
         train_pairs = [p for p in pairs if fold[topic[p.a]] != i and fold[topic[p.b]] != i]
         test_pairs = [p for p in pairs if fold[topic[p.a]] == i and fold[topic[p.b]] == i]
-        model = train_story.fit(train_pairs, name=f"cv-fold-{i}")
-        aucs.append(train_story.auc(model, test_pairs))
-        pred = cluster(test, Judge(model))
-        preds.extend(p + offset for p in pred)
+        models.append(train_story.fit(train_pairs, name=f"cv-fold-{i}"))
+        aucs.append(train_story.auc(models[-1], test_pairs))
+        log.info("fold %d: pair AUC %.3f", i, aucs[-1])
+    tests = [[a for a in analyses if fold[topic[a.id]] == i] for i in range(k)]
+    out = _cluster_folds(tests, models, gold, topic, passages=False)
+    out.update({"folds": k, "grouping": "topics, round-robin in sorted order; stories cannot span folds",
+                "order": "documents added in file order", "pair_auc_mean": round(float(sum(aucs) / len(aucs)), 4)})
+    if passages:
+        out["with_passages"] = {m: v for m, v in _cluster_folds(tests, models, gold, topic, passages=True).items()
+                                if m not in ("n_documents", "n_gold_stories")}
+    return out
+
+
+def _cluster_folds(tests: list[list[Analysis]], models: list[Any], gold: dict[str, str], topic: dict[str, str],
+                   passages: bool) -> dict[str, Any]:
+    """Each fold's documents clustered by its model, in file order and shuffled; figures over all folds."""
+    golds, preds, topics = [], [], []
+    shuffled: dict[str, tuple[str, int]] = {}
+    cost: Counter[str] = Counter()
+    offset = 0
+    for i, (test, model) in enumerate(zip(tests, models)):
+        judge = Judge(model, passages=passages)
+        preds.extend(p + offset for p in cluster(test, judge))
+        cost.update(judge.cost())
         order = list(range(len(test)))
         random.Random(SHUFFLE_SEED + i).shuffle(order)
-        for j, p in zip(order, cluster([test[j] for j in order], Judge(model))):
+        for j, p in zip(order, cluster([test[j] for j in order], Judge(model, passages=passages))):
             shuffled[test[j].id] = (gold[test[j].id], p + offset)
         offset += len(test) + 1
         golds.extend(gold[a.id] for a in test)
         topics.extend(topic[a.id] for a in test)
-        log.info("fold %d: %d documents, pair AUC %.3f", i, len(test), aucs[-1])
     out = report(golds, preds, topics)
     sh = report([g for g, _ in shuffled.values()], [p for _, p in shuffled.values()])
-    out.update({"folds": k, "grouping": "topics, round-robin in sorted order; stories cannot span folds",
-                "order": "documents added in file order",
-                "shuffled_order": {"seed": SHUFFLE_SEED, **{m: sh[m] for m in ("bcubed_precision", "bcubed_recall", "bcubed_f1", "ari")}},
-                "pair_auc_mean": round(float(sum(aucs) / len(aucs)), 4)})
+    out["shuffled_order"] = {"seed": SHUFFLE_SEED, **{m: sh[m] for m in ("bcubed_precision", "bcubed_recall", "bcubed_f1", "ari")}}
+    out["cost"] = dict(cost)
     return out

@@ -41,9 +41,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..analyse import passages
+from ..analyse.passages import PassageTable
 from ..compare.align import align
-from ..compare.features import compute
-from ..compare.scorer import DEFAULT_SAME_STORY, SameStoryModel, load_same_story
+from ..compare.features import compute, passage_cos
+from ..compare.scorer import DEFAULT_SAME_STORY, PASSAGE_FEATURE, SameStoryModel, load_same_story
 from ..model import Analysis
 from .index import VectorIndex
 
@@ -57,6 +59,9 @@ SPLIT_SAMPLE = 16
 SPLIT_MIN = 2
 #: members of each part a non-sampled member is compared with when a story splits
 SPLIT_ASSIGN = 4
+#: Same-story probabilities (without passage vectors) for which a pair is judged again with them
+#: (Judge): set beforehand at 1:9 odds either way, not fitted to an evaluation.
+UNSURE = (0.1, 0.9)
 
 
 @dataclass
@@ -85,14 +90,45 @@ class Split:
 
 
 class Judge:
-    """Probability that two analyses report the same event, for one article against many."""
+    """Probability that two analyses report the same event, for one article against many.
 
-    def __init__(self, model: SameStoryModel | None = None, name: str = DEFAULT_SAME_STORY):
+    A cascade when the model reads the passage vectors' cosine (same-story-v2 on): every pair is first
+    judged without it, and only a same-language pair whose probability falls inside ``UNSURE`` is judged
+    again with it, its two passage vectors made if they are not yet (``passages.ensure``: read from or
+    kept in ``table``, the store's). A vector costs ~170 ms per article, so most articles, whose
+    candidates are plainly the same story or plainly not, never pay it. ``passages=False`` judges
+    every pair without (the cheap model alone). ``cost()`` counts the pairs judged, those judged again and
+    the vectors made.
+    """
+
+    def __init__(self, model: SameStoryModel | None = None, name: str = DEFAULT_SAME_STORY, *,
+                 table: PassageTable | None = None, passages: bool = True):
         self.model = model or load_same_story(name)
+        self.table = table
+        self.cascade = passages and self.model.reads_passages
+        self.pairs_judged = 0
+        self.pairs_rejudged = 0
+        self.vectors_made = 0
+
+    def cost(self) -> dict[str, int]:
+        return {"pairs_judged": self.pairs_judged, "pairs_rejudged_with_passages": self.pairs_rejudged,
+                "passage_vectors_made": self.vectors_made}
 
     def probabilities(self, x: Analysis, others: list[Analysis]) -> np.ndarray:
-        rows = [compute(x, o, align(x, o), passages=False) for o in others]  # the same-story model reads no passage vectors
-        return self.model.probabilities(rows, [x.language == o.language for o in others])
+        self.pairs_judged += len(others)
+        rows = [compute(x, o, align(x, o), passages=False) for o in others]
+        same = [x.language == o.language for o in others]
+        p = self.model.probabilities(rows, same)
+        if not self.cascade:
+            return p
+        unsure = [i for i, s in enumerate(same) if s and UNSURE[0] < p[i] < UNSURE[1]]
+        if unsure:
+            self.vectors_made += passages.ensure([x, *(others[i] for i in unsure)], self.table)
+            for i in unsure:
+                rows[i][PASSAGE_FEATURE] = passage_cos(x, others[i])
+            p[unsure] = self.model.probabilities([rows[i] for i in unsure], [True] * len(unsure))
+            self.pairs_rejudged += len(unsure)
+        return p
 
 
 class Clusterer:

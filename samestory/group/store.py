@@ -93,7 +93,10 @@ class IngestResult:
 
 class Store:
     def __init__(self, path: str | Path, *, same_story: str = DEFAULT_SAME_STORY, create: bool = True,
-                 read_only: bool = False):
+                 read_only: bool = False, passages: bool = False):
+        """``passages``: the clustering judges the pairs its same-story model is unsure of again with
+        passage vectors (group/cluster.py, Judge), made and kept in the store: better stories, several
+        times slower to ingest."""
         self.dir = Path(path)
         self.read_only = read_only
         db_path = self.dir / "store.sqlite"
@@ -113,7 +116,7 @@ class Store:
         self.passages = PassageTable(self.db, writable=not read_only)  # made when articles are judged in pairs
         self._cached_analysis = lru_cache(maxsize=ANALYSES_IN_MEMORY)(self._analysis)
         self.index_path = self.dir / "vectors.usearch"
-        self.clusterer = Clusterer(self.analysis, Judge(name=self.meta("same_story")), self._open_index())
+        self.clusterer = Clusterer(self.analysis, Judge(name=self.meta("same_story"), table=self.passages, passages=passages), self._open_index())
         for rowid, story in self.db.execute("SELECT rowid, story FROM articles ORDER BY rowid"):
             self.clusterer.restore(rowid, story)
         self._unsaved = 0

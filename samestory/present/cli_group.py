@@ -27,7 +27,7 @@ def _store(args: argparse.Namespace, create: bool = False):
     """The store for writing (ingest: created when missing) or for reading only (no writer lock)."""
     from ..group.store import Store
 
-    return Store(args.store, create=create, read_only=not create)
+    return Store(args.store, create=create, read_only=not create, passages=getattr(args, "passages", False))
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -53,6 +53,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     revalidation = Revalidation() if args.follow else None
     with _store(args, create=True) as store, _analyser(args) as analyser:
+        if args.passages and not store.clusterer.judge.cascade:
+            print(f"samestory: warning: --passages does nothing here: this store's same-story model "
+                  f"({store.meta('same_story')}) reads no passage vectors", file=sys.stderr)
         while True:
             unchanged = revalidation.unchanged if revalidation else 0
             arts = iter_articles(args.paths, format=args.format, encoding=args.encoding, on_error=report,
@@ -159,6 +162,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_eval_clusters(args: argparse.Namespace) -> int:
     from ..evaluate.clusters import cross_validate, evaluate, load_documents
+    from ..group.cluster import Judge
 
     if not Path(args.documents).is_file():
         raise InputError(args.documents, "no such file")
@@ -167,7 +171,11 @@ def cmd_eval_clusters(args: argparse.Namespace) -> int:
         print(f"samestory: skipped {e}", file=sys.stderr)
     with _analyser(args) as analyser:
         analyses = list(analyser.analyse_many(arts))
-    result = cross_validate(analyses, gold, topic, args.cv) if args.cv else evaluate(analyses, gold, topic)
+        if args.cv:  # retraining reads every pair's passage vectors
+            result = cross_validate(analyser.with_passages(analyses), gold, topic, args.cv, passages=args.passages)
+        else:  # with --passages the cascade makes them where it needs them, kept in the analysis cache
+            result = evaluate(analyses, gold, topic, Judge(table=analyser.cache.passages if analyser.cache else None,
+                                                           passages=args.passages))
     result["skipped_documents"] = len(skipped)
     result["mode"] = f"{args.cv}-fold cross-validation by topic" if args.cv else "packaged same-story model"
     if not args.cv and trained_on(args.documents):
@@ -210,6 +218,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     i.add_argument("--json", action="store_true", help="print the summary as JSON")
     i.add_argument("--quiet", action="store_true", help="no progress bar")
     i.add_argument("--verbose-decisions", action="store_true", help="print each article's story decision on stderr")
+    i.add_argument("--passages", action="store_true",
+                   help="judge the pairs the clustering is unsure of again with passage vectors (kept in the store): "
+                        "somewhat better stories, several times slower (see README)")
     store_opt(i)
     _read_opts(i)
     _cache_opts(i, workers=True)
@@ -263,6 +274,8 @@ def add_eval_clusters(esub: argparse._SubParsersAction) -> None:
     ec.add_argument("--documents", required=True, help="documents JSONL with id, text and story_id")
     ec.add_argument("--cv", type=int, metavar="K",
                     help="retrain the same-story model in K folds of topics and cluster each held-out fold")
+    ec.add_argument("--passages", action="store_true",
+                    help="cluster as ingest --passages does (with --cv: reported beside the default, under with_passages)")
     ec.add_argument("--json", action="store_true")
     _cache_opts(ec, workers=True)
     ec.set_defaults(func=cmd_eval_clusters)

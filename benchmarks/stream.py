@@ -1,7 +1,7 @@
 """End to end, from reading to stories: real articles read from JSON Lines files and ingested into a
 fresh store, as ``samestory ingest`` does (read, analyse, store, join or found a story), with no cache.
 
-    .venv/bin/python benchmarks/stream.py [--workers 1 2] [--limit N] [--warm 100] [--words N]
+    .venv/bin/python benchmarks/stream.py [--workers 1 2] [--limit N] [--warm 100] [--words N] [--passages]
 
 Articles: the SemEval-2022 training articles with full text and the ECB+ dev documents in
 ../shared/data (3,316 real articles in 5 languages; evaluation data, read at run time only), in that
@@ -71,14 +71,14 @@ def prepare(folder: Path, limit: int | None, cut: int | None) -> tuple[Path, int
     return out, round(words / max(n, 1))
 
 
-def run(workers: int, stream: Path, warm: int) -> dict:
+def run(workers: int, stream: Path, warm: int, passages: bool = False) -> dict:
     from samestory.analyse import Analyser
     from samestory.group.store import Store
     from samestory.read import iter_articles
 
     skipped: list = []
     stamps: list[float] = []
-    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "store") as store, \
+    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "store", passages=passages) as store, \
             Analyser(cache=None, workers=workers) as analyser:
         t0 = time.perf_counter()
         res = store.ingest(iter_articles([str(stream)], on_error=skipped.append), analyser,
@@ -100,6 +100,7 @@ def main() -> int:
     ap.add_argument("--limit", type=int, help="only the first N articles")
     ap.add_argument("--warm", type=int, default=100, help="articles left out of the sustained rate (default: 100)")
     ap.add_argument("--words", type=int, metavar="N", help="only articles of at least N words, cut to N")
+    ap.add_argument("--passages", action="store_true", help="ingest as `ingest --passages` does (the clustering's cascade)")
     args = ap.parse_args()
     missing = [str(f) for f in FILES if not f.exists()]
     if missing:
@@ -108,7 +109,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         stream, mean_words = prepare(Path(tmp), args.limit, args.words)
         for w in args.workers:
-            print(json.dumps({**run(w, stream, args.warm), "mean_words": mean_words}), flush=True)
+            print(json.dumps({**run(w, stream, args.warm, args.passages), "mean_words": mean_words}), flush=True)
     return 0
 
 

@@ -1,7 +1,7 @@
 """Train the same-story model (do two articles report the same event?) and export it into the package.
 
     python -m samestory.compare.train_story --documents ../shared/data/ecbplus_dev/documents.jsonl \\
-        --name same-story-v1
+        --name same-story-v2
 
 Training pairs come from documents with a gold ``story_id`` and a ``topic`` (ECB+: each topic holds two
 different events of the same kind, so pairs within a topic are same-story pairs and hard negatives):
@@ -10,9 +10,11 @@ different events of the same kind, so pairs within a topic are same-story pairs 
 * for each document, its ``CROSS_NEGATIVES`` nearest documents of other topics (by document vector),
   labelled different: the easy negatives a store meets all the time.
 
-Every pair appears twice: as computed, and with the wording features (``LANGUAGE_BOUND``) missing, so
-the model can judge a pair written in two languages from what remains (entities, places, dates,
-numbers, quotes, aligned meaning). The figures recorded beside the model come from ``--cv`` folds of
+Every pair appears three times: as computed (with the passage vectors' cosine, so the analyses need
+their passage vectors); with that cosine missing, as the clustering judges a pair by default (see
+group/cluster.py, Judge); and with it and the wording features (``LANGUAGE_BOUND``) missing, so the
+model can judge a pair written in two languages from what remains (entities, places, dates, numbers,
+quotes, aligned meaning). The figures recorded beside the model come from ``--cv`` folds of
 whole topics (evaluate/clusters.py): pair AUC and the clustering of held-out topics.
 """
 
@@ -79,12 +81,13 @@ def fit(pairs: list[Pair], name: str) -> SameStoryModel:
     names = sorted({k for p in pairs for k in p.features})
     X = np.array([[p.features.get(k, np.nan) for k in names] for p in pairs], dtype=np.float64)
     y = np.array([p.same for p in pairs])
+    hides = [(PASSAGE_FEATURE,)] if PASSAGE_FEATURE in names else []  # a pair judged without passage vectors
+    hides.append((*LANGUAGE_BOUND, PASSAGE_FEATURE))  # a pair in two languages
     copies = [X]
-    for hidden in ((PASSAGE_FEATURE,), (*LANGUAGE_BOUND, PASSAGE_FEATURE)):  # judged without the vectors; in two languages
-        if PASSAGE_FEATURE in names or hidden != (PASSAGE_FEATURE,):
-            masked = X.copy()
-            masked[:, [i for i, k in enumerate(names) if k in hidden]] = np.nan
-            copies.append(masked)
+    for hidden in hides:
+        masked = X.copy()
+        masked[:, [i for i, k in enumerate(names) if k in hidden]] = np.nan
+        copies.append(masked)
     clf = HistGradientBoostingClassifier(**PARAMS).fit(np.vstack(copies), np.concatenate([y] * len(copies)))
     return SameStoryModel({"name": name, "features": names, "params": PARAMS, "model": export(clf, PARAMS["max_depth"])})
 
@@ -103,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     from ..analyse.cache import AnalysisCache
     from ..evaluate.clusters import cross_validate, load_documents
 
-    ap = training_parser("python -m samestory.compare.train_story", __doc__, "same-story-v1")
+    ap = training_parser("python -m samestory.compare.train_story", __doc__, "same-story-v2")
     ap.add_argument("--documents", required=True)
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)

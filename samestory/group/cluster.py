@@ -7,7 +7,8 @@ For a new article:
 2. the stories of those candidates are the only ones considered. Against each, the article is compared
    with up to ``SAMPLE`` of its members (the candidates in it first, then a fixed random sample of
    the story that changes little as it grows) and the link is the *mean* probability that the pair reports the same event
-   (the same-story model, compare/scorer.py): average linkage, so a story is joined because the
+   (the same-story model, compare/scorer.py; with passage vectors where it is unsure and the store
+   was opened with ``passages``, see Judge): average linkage, so a story is joined because the
    article fits the story, not because it resembles one member (the "too greedy" chaining of
    single-linkage news clustering);
 3. it joins the story with the strongest link if that link is ≥ ``LINK`` (0.5: the same event is
@@ -41,7 +42,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..analyse import passages
+from ..analyse import passages as passage_vectors
 from ..analyse.passages import PassageTable
 from ..compare.align import align
 from ..compare.features import compute, passage_cos
@@ -94,7 +95,7 @@ class Judge:
 
     A cascade when the model reads the passage vectors' cosine (same-story-v2 on): every pair is first
     judged without it, and only a same-language pair whose probability falls inside ``UNSURE`` is judged
-    again with it, its two passage vectors made if they are not yet (``passages.ensure``: read from or
+    again with it, its two passage vectors made if they are not yet (``analyse.passages.ensure``: read from or
     kept in ``table``, the store's). A vector costs ~170 ms per article, so most articles, whose
     candidates are plainly the same story or plainly not, never pay it. ``passages=False`` judges
     every pair without (the cheap model alone). ``cost()`` counts the pairs judged, those judged again and
@@ -123,7 +124,7 @@ class Judge:
             return p
         unsure = [i for i, s in enumerate(same) if s and UNSURE[0] < p[i] < UNSURE[1]]
         if unsure:
-            self.vectors_made += passages.ensure([x, *(others[i] for i in unsure)], self.table)
+            self.vectors_made += passage_vectors.ensure([x, *(others[i] for i in unsure)], self.table)
             for i in unsure:
                 rows[i][PASSAGE_FEATURE] = passage_cos(x, others[i])
             p[unsure] = self.model.probabilities([rows[i] for i in unsure], [True] * len(unsure))

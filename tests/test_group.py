@@ -413,3 +413,17 @@ def test_ingest_follows_a_live_feed(tmp_path):
         if proc is not None and proc.poll() is None:
             proc.kill()  # a failed check must not leave a follower running
         site.close()
+
+
+def test_a_store_keeps_the_same_story_model_it_was_made_with(tmp_path, demo):
+    from samestory.compare.scorer import DEFAULT_SAME_STORY
+    from samestory.errors import VersionMismatchError
+
+    with Store(tmp_path, same_story="same-story-v1") as old:
+        old.add(demo["chess_sport-gazette.txt"])
+    assert DEFAULT_SAME_STORY != "same-story-v1"
+    with Store(tmp_path) as again:  # opened as a newer samestory opens it: the store's model is kept
+        assert again.meta("same_story") == "same-story-v1" and again.clusterer.judge.model.name == "same-story-v1"
+        assert again.add(demo["chess_fr_le-courrier.txt"]).story == 1
+    with pytest.raises(VersionMismatchError, match="same-story-v1"):
+        Store(tmp_path, same_story=DEFAULT_SAME_STORY)

@@ -13,8 +13,9 @@ brought up to date from SQLite when the store opens. Ingest is idempotent: an ar
 content (text, title, date, language), and one already stored is skipped before it is analysed, so a
 re-run after an interruption picks up where the last one stopped.
 
-A store is bound to one analyser version and one same-story model (recorded at creation); opening it
-with others is an error rather than a silent mix of incomparable vectors.
+A store is bound to one analyser version and one same-story model (recorded at creation). Opening it
+with another analyser version is an error rather than a silent mix of incomparable vectors; it keeps
+its same-story model when a newer one becomes the default (naming another one explicitly is an error).
 
 One writer at a time: the story state lives in the writing process's memory, so a second process that
 would add articles (an ingest while ``samestory serve`` runs) is refused (``DIR/writer.lock``, an OS
@@ -92,7 +93,7 @@ class IngestResult:
 
 
 class Store:
-    def __init__(self, path: str | Path, *, same_story: str = DEFAULT_SAME_STORY, create: bool = True,
+    def __init__(self, path: str | Path, *, same_story: str | None = None, create: bool = True,
                  read_only: bool = False, passages: bool = False):
         """``passages``: the clustering judges the pairs its same-story model is unsure of again with
         passage vectors (group/cluster.py, Judge), made and kept in the store: better stories, several
@@ -141,9 +142,12 @@ class Store:
         row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
         return row[0] if row else None
 
-    def _bind_versions(self, same_story: str) -> None:
-        want = {"schema": SCHEMA_VERSION, "analyser": ANALYSER_VERSION, "same_story": same_story}
+    def _bind_versions(self, same_story: str | None) -> None:
+        """A new store records the versions it is made with; an existing one must match them, except that
+        it keeps the same-story model it was made with (any packaged one) unless ``same_story`` names another."""
         have = dict(self.db.execute("SELECT key, value FROM meta").fetchall())
+        want = {"schema": SCHEMA_VERSION, "analyser": ANALYSER_VERSION,
+                "same_story": same_story or have.get("same_story") or DEFAULT_SAME_STORY}
         if not have:
             with self.db:
                 self.db.executemany("INSERT INTO meta VALUES (?,?)", list(want.items()))

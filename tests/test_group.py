@@ -425,5 +425,7 @@ def test_a_store_keeps_the_same_story_model_it_was_made_with(tmp_path, demo):
     with Store(tmp_path) as again:  # opened as a newer samestory opens it: the store's model is kept
         assert again.meta("same_story") == "same-story-v1" and again.clusterer.judge.model.name == "same-story-v1"
         assert again.add(demo["chess_fr_le-courrier.txt"]).story == 1
-    with pytest.raises(VersionMismatchError, match="same-story-v1"):
+    with pytest.raises(VersionMismatchError, match="same-story-v1") as refused:
         Store(tmp_path, same_story=DEFAULT_SAME_STORY)
+    assert refused.tb is not None  # its traceback keeps the refused Store alive ...
+    Store(tmp_path).close()  # ... yet it did not keep the writer lock

@@ -113,7 +113,13 @@ class Store:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: a crash loses no committed transaction's consistency
         self.db.executescript(_SCHEMA)
-        self._bind_versions(same_story)
+        try:
+            self._bind_versions(same_story)
+        except VersionMismatchError:
+            self.db.close()
+            if self._lock:
+                self._lock.close()  # a store refused is not held
+            raise
         self.passages = PassageTable(self.db, writable=not read_only)  # made when articles are judged in pairs
         self._cached_analysis = lru_cache(maxsize=ANALYSES_IN_MEMORY)(self._analysis)
         self.index_path = self.dir / "vectors.usearch"

@@ -59,7 +59,7 @@ def compare(a: Analysis, b: Analysis, *, scorer_name: str = scorer.DEFAULT_SCORE
         quotes=evidence.quotes(a, b), entities=evidence.entities(a, b), places=evidence.places(a, b),
         dates=evidence.dates(a, b), discrepancies=evidence.discrepancies(a, b, copies),
         features={k: round(v, 4) for k, v in feats.items()},
-        versions={**a.versions, **({"passages": passage_vectors.model_version()} if "passage_cos" in feats else {}),
+        versions={**a.versions, **({"passages": passage_vectors.model_version()} if features.PASSAGE_FEATURE in feats else {}),
                   "scorer": model.name, "same_story": same_story_name}, languages=(a.language, b.language),
         substitutions=evidence.substitutions(copies, same_language),
     )

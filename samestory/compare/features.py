@@ -20,6 +20,9 @@ from ..analyse.fingerprints import containment
 from ..model import Analysis
 from .align import ALIGNED, Alignment
 
+#: The passage vectors' cosine (analyse/passages.py): present only when both analyses carry a vector.
+PASSAGE_FEATURE = "passage_cos"
+
 LEAD = 3  # sentences that make the lead
 ENTITY_LABELS = ("PERSON", "ORG", "NAME", "GROUP", "MISC")
 
@@ -110,7 +113,7 @@ def compute(a: Analysis, b: Analysis, al: Alignment, passages: bool = True) -> d
     f["title_known"] = float(both_titles)
     f["title_cos"] = float(a.title_vector @ b.title_vector) if both_titles else f["lead_cos"]
     if passages and a.passage_vector is not None and b.passage_vector is not None:  # see analyse/passages.py
-        f["passage_cos"] = passage_cos(a, b)
+        f[PASSAGE_FEATURE] = passage_cos(a, b)
     ta, tb = pa.title, pb.title
     f["title_lead_cos"] = float(max(ta @ lb, tb @ la))
     f["title_doc_cos"] = float(max(ta @ db, tb @ da))

@@ -28,16 +28,13 @@ import numpy as np
 
 from ..errors import ModelError
 from ..model import DIMENSIONS
+from .features import PASSAGE_FEATURE
 
 DEFAULT_SCORER = "scorer-v3"
 DEFAULT_SAME_STORY = "same-story-v2"
 #: Features that compare wording, so mean nothing across two languages. The same-story model is
 #: trained with copies of its pairs where these are missing, and sees them missing for such pairs.
 LANGUAGE_BOUND = ("terms_cos", "shingle_min", "shingle_max", "aligned_lexical")
-#: The passage vectors' cosine (analyse/passages.py): optional in a same-story model, and never read for a
-#: pair in two languages (multilingual-e5-small puts a translation further away than a related
-#: same-language article).
-PASSAGE_FEATURE = "passage_cos"
 #: Time prior on the same-story probability when both publication dates are known (the training data,
 #: ECB+, carries none, so the model itself is blind to time): coverage of one event comes within days.
 #: Up to SAME_EVENT_DAYS apart nothing changes; beyond, the odds halve every further SAME_EVENT_DAYS.
@@ -137,7 +134,7 @@ class Scorer:
         without the wording features; a pair compared without passage vectors to those trained without them."""
         if not same_language and self.cross_language is not None:
             return self.cross_language
-        if self.without_passages is not None and "passage_cos" not in feats:
+        if self.without_passages is not None and PASSAGE_FEATURE not in feats:
             return self.without_passages
         return self
 
@@ -163,7 +160,8 @@ class SameStoryModel:
     @property
     def reads_passages(self) -> bool:
         """Whether the model can use the passage vectors' cosine (same-story-v2 on): it is then optional,
-        missing for pairs compared without the vectors and for pairs in two languages."""
+        missing for pairs compared without the vectors, and never read for a pair in two languages
+        (multilingual-e5-small puts a translation further away than a related same-language article)."""
         return PASSAGE_FEATURE in self.features
 
     def matrix(self, rows: list[dict[str, float]], same_language: list[bool]) -> np.ndarray:

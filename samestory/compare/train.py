@@ -40,15 +40,15 @@ import numpy as np
 from ..analyse import Analyser
 from ..model import DIMENSIONS, Analysis
 from .align import align
-from .features import compute
+from .features import PASSAGE_FEATURE, compute
 from .scorer import LANGUAGE_BOUND
 
 #: What the models for pairs in two languages do without: the wording features, same_language (always 1
 #: here), and the passage vectors' cosine, whose scale differs across languages (multilingual-e5-small puts
 #: the demo corpus's Spanish translation of an article further from it than a related English article).
-WORDING = (*LANGUAGE_BOUND, "same_language", "passage_cos")
+WORDING = (*LANGUAGE_BOUND, "same_language", PASSAGE_FEATURE)
 #: What a same-language pair compared without passage vectors lacks.
-PASSAGE = ("passage_cos",)
+PASSAGE = (PASSAGE_FEATURE,)
 
 log = logging.getLogger(__name__)
 

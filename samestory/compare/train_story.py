@@ -32,8 +32,8 @@ import numpy as np
 
 from ..model import Analysis
 from .align import align
-from .features import compute
-from .scorer import LANGUAGE_BOUND, PASSAGE_FEATURE, SameStoryModel
+from .features import PASSAGE_FEATURE, compute
+from .scorer import LANGUAGE_BOUND, SameStoryModel
 from .train import digest, export, training_parser, write_model
 
 log = logging.getLogger(__name__)

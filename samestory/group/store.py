@@ -107,23 +107,29 @@ class Store:
             raise StoreError(f"{self.dir}: not a directory")
         self.dir.mkdir(parents=True, exist_ok=True)
         self._lock = None if read_only else self._take_writer_lock()
+        self.db = None  # set by _open
+        try:
+            self._open(db_path, same_story, passages)
+        except BaseException:  # a store that could not be opened is not held: nor its file, nor its lock
+            if self.db is not None:
+                self.db.close()
+            if self._lock:
+                self._lock.close()
+            raise
+
+    def _open(self, db_path: Path, same_story: str | None, passages: bool) -> None:
         # One connection; a caller that shares the store between threads serialises its calls (the
         # HTTP service holds a lock), so the connection may be used from any of them.
         self.db = sqlite3.connect(db_path, check_same_thread=False)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: a crash loses no committed transaction's consistency
         self.db.executescript(_SCHEMA)
-        try:
-            self._bind_versions(same_story)
-        except VersionMismatchError:
-            self.db.close()
-            if self._lock:
-                self._lock.close()  # a store refused is not held
-            raise
-        self.passages = PassageTable(self.db, writable=not read_only)  # made when articles are judged in pairs
+        self._bind_versions(same_story)
+        self.passages = PassageTable(self.db, writable=not self.read_only)  # made when articles are judged in pairs
         self._cached_analysis = lru_cache(maxsize=ANALYSES_IN_MEMORY)(self._analysis)
         self.index_path = self.dir / "vectors.usearch"
-        self.clusterer = Clusterer(self.analysis, Judge(name=self.meta("same_story"), table=self.passages, passages=passages), self._open_index())
+        self.clusterer = Clusterer(self.analysis, Judge(name=self.meta("same_story"), table=self.passages, passages=passages),
+                                   self._open_index())
         for rowid, story in self.db.execute("SELECT rowid, story FROM articles ORDER BY rowid"):
             self.clusterer.restore(rowid, story)
         self._unsaved = 0

@@ -45,8 +45,8 @@ import numpy as np
 from ..analyse import passages as passage_vectors
 from ..analyse.passages import PassageTable
 from ..compare.align import align
-from ..compare.features import compute, passage_cos
-from ..compare.scorer import DEFAULT_SAME_STORY, PASSAGE_FEATURE, SameStoryModel, load_same_story
+from ..compare.features import PASSAGE_FEATURE, compute, passage_cos
+from ..compare.scorer import DEFAULT_SAME_STORY, SameStoryModel, load_same_story
 from ..model import Analysis
 from .index import VectorIndex
 

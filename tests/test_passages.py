@@ -1,6 +1,8 @@
 """Passage vectors (analyse/passages.py): made when a pair is judged, kept beside the analyses, read back."""
 
 import dataclasses
+import json
+import re
 
 import numpy as np
 
@@ -110,3 +112,21 @@ def test_a_store_keeps_the_vectors_its_cascade_made(tmp_path, demo):
     assert rows == 0 and cost["pairs_rejudged_with_passages"] == 0
     rows, cost = ingest(tmp_path / "accurate", passages=True)
     assert rows == cost["passage_vectors_made"] > 0 and cost["pairs_rejudged_with_passages"] > 0
+
+
+def test_ingest_reports_what_the_cascade_cost(tmp_path, capsys):
+    """`ingest --passages` says how many pairs it judged again with passage vectors and how many vectors it
+    made; a plain ingest judges none again."""
+    from samestory.present.cli import main
+
+    from .conftest import DEMO
+
+    assert main(["ingest", str(DEMO), "--store", str(tmp_path / "plain"), "--quiet", "--json"]) == 0
+    plain = json.loads(capsys.readouterr().out)["cost"]
+    assert plain["pairs_judged"] > 0 and plain["pairs_rejudged_with_passages"] == plain["passage_vectors_made"] == 0
+    assert main(["ingest", str(DEMO), "--store", str(tmp_path / "accurate"), "--quiet", "--passages"]) == 0
+    text = capsys.readouterr().out
+    m = re.search(r"Of (\d+) pairs judged, (\d+) were judged again with passage vectors \((\d+) vectors made\)", text)
+    assert m, text
+    judged, again, made = map(int, m.groups())
+    assert judged == plain["pairs_judged"] and 0 < again < judged and made > 0

@@ -63,7 +63,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             res = store.ingest(arts, analyser, on_decision=step)
             summary = {"store": str(store.dir), "added": res.added, "already_stored": res.already_stored,
                        "skipped": len(skipped), "new_stories": res.new_stories, "merges": res.merges,
-                       "splits": res.splits, "articles": len(store), "stories": len(store.story_ids())}
+                       "splits": res.splits, "articles": len(store), "stories": len(store.story_ids()),
+                       "cost": store.clusterer.judge.cost()}
             if revalidation is None:
                 break
             summary["unchanged_inputs"] = revalidation.unchanged - unchanged
@@ -86,7 +87,16 @@ def _ingest_summary(summary: dict, as_json: bool, one_line: bool = False) -> Non
               f"{summary['new_stories']} new stories, {summary['merges']} merges, {summary['splits']} splits. The store {summary['store']} "
               f"holds {summary['articles']} articles in {summary['stories']} {'story' if summary['stories'] == 1 else 'stories'}."
               + (f" {summary['unchanged_inputs']} of the inputs unchanged since the last round."
-                 if summary.get("unchanged_inputs") else ""))
+                 if summary.get("unchanged_inputs") else "")
+              + _cost_text(summary["cost"]))
+
+
+def _cost_text(cost: dict[str, int]) -> str:
+    """The passage-vector cascade's cost (ingest --passages), counted since the command started."""
+    if not cost.get("pairs_rejudged_with_passages") and not cost.get("passage_vectors_made"):
+        return ""
+    return (f" Of {cost['pairs_judged']} pairs judged, {cost['pairs_rejudged_with_passages']} were judged again with "
+            f"passage vectors ({cost['passage_vectors_made']} vectors made).")
 
 
 def cmd_stories(args: argparse.Namespace) -> int:

@@ -183,3 +183,18 @@ def test_articles_sent_as_urls_are_fetched(client, tmp_path):
             assert site.hits == hits  # nothing was fetched
     finally:
         site.close()
+
+
+def test_a_service_started_with_passages_groups_with_the_cascade(tmp_path):
+    """`serve --passages`: a batch's response counts the pairs judged again with passage vectors."""
+    from .conftest import DEMO
+
+    arts = [{"content": p.read_text(encoding="utf-8"), "name": p.name}
+            for p in sorted(DEMO.iterdir()) if p.name.startswith("bridge") and p.suffix in (".txt", ".md")]
+    for passages in (False, True):
+        with TestClient(create_app(Settings(store=tmp_path / str(passages), passages=passages))) as c:
+            body = c.post("/v1/articles", json={"articles": arts}).json()
+            assert body["added"] == len(arts), body
+            cost = body["cost"]
+            assert cost["pairs_judged"] > 0
+            assert (cost["pairs_rejudged_with_passages"] > 0) == passages, cost

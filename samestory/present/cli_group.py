@@ -156,7 +156,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     try:
         settings = Settings(store=args.store, cache=None if args.no_cache else (args.cache or default_cache()),
                             max_request_bytes=args.max_request_bytes, max_batch=args.max_batch,
-                            fetch_urls=not args.no_fetch)
+                            fetch_urls=not args.no_fetch, passages=args.passages)
     except ValidationError as e:
         for err in e.errors():
             where = ".".join(map(str, err["loc"])) or "settings"
@@ -271,6 +271,9 @@ def add_serve(sub: argparse._SubParsersAction, store_opt) -> None:
     sv.add_argument("--no-fetch", action="store_true",
                     help="refuse articles sent as a url instead of fetching their pages (for a service others can "
                          "reach, which should not make requests into its network on their behalf)")
+    sv.add_argument("--passages", action="store_true",
+                    help="as ingest --passages: articles posted to /v1/articles are grouped with the passage-vector "
+                         "cascade (several times slower, somewhat better stories; see README)")
     sv.add_argument("--quiet", action="store_true", help="no access log")
     store_opt(sv)
     _cache_opts(sv)

@@ -62,6 +62,8 @@ class Settings(BaseModel):
     max_batch: int = Field(100, ge=1, le=10_000, description="most articles in one POST /v1/articles")
     max_similar: int = Field(50, ge=1, le=1_000, description="largest k for /similar")
     fetch_urls: bool = Field(True, description="fetch articles sent as a url (off: such items are refused)")
+    passages: bool = Field(False, description="judge unsure same-language pairs again with passage vectors, as "
+                                              "ingest --passages does (slower ingest, somewhat better stories)")
 
     @model_validator(mode="after")
     def _store_usable(self) -> "Settings":
@@ -137,7 +139,7 @@ class Service:
         from ..group.store import Store
 
         self.settings = settings
-        self.store = Store(settings.store, create=True)
+        self.store = Store(settings.store, create=True, passages=settings.passages)
         self.analyser = Analyser(cache=AnalysisCache(settings.cache) if settings.cache else None)
         self.store_lock = threading.RLock()
         self.analyse_lock = threading.Lock()
@@ -211,11 +213,14 @@ class Service:
                           {"index": i, "status": "added", "id": mine.id, "story": d.story, "action": d.action,
                            "merged": list(d.merged), "split_off": [sp.new for sp in d.splits]})
 
+        judge = self.store.clusterer.judge
         with self.analyse_lock:  # the store lock is taken only around store access, not the analysis
+            before = judge.cost()
             self.store.ingest(arts, self.analyser, on_decision=record, lock=self.store_lock)
+            cost = {k: v - before[k] for k, v in judge.cost().items()}  # this batch's (ingests take turns)
         ordered = [results[i] for i in sorted(results)]
         count = {s: sum(r["status"] == s for r in ordered) for s in ("added", "already_stored", "skipped")}
-        return {**count, "results": ordered}
+        return {**count, "cost": cost, "results": ordered}
 
     def stories(self, min_size: int, limit: int, offset: int) -> dict:
         from ..group.story import overview
@@ -284,7 +289,9 @@ def create_app(settings: Settings) -> FastAPI:
         return JSONResponse(svc.compare(body))
 
     @app.post("/v1/articles", responses=ERRORS, tags=["stories"], summary="Ingest a batch of articles",
-              description="Bad items are reported in their result (status skipped, with the error) and the rest stored.")
+              description="Bad items are reported in their result (status skipped, with the error) and the rest stored. "
+                          "`cost` counts this batch's same-story judgements: pairs judged, pairs judged again with "
+                          "passage vectors and vectors made (both 0 unless the service runs with --passages).")
     def ingest_(body: ArticlesIn) -> JSONResponse:
         return JSONResponse(svc.ingest(body))
 

@@ -31,7 +31,7 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -90,6 +90,7 @@ class IngestResult:
     new_stories: int = 0
     merges: int = 0
     splits: int = 0
+    cost: dict[str, int] = field(default_factory=dict)  # this ingest's same-story judging (Judge.cost)
 
 
 class Store:
@@ -276,6 +277,8 @@ class Store:
         that other threads sharing the store (the HTTP service) are not held up by the analysis.
         """
         res = IngestResult()
+        judge = self.clusterer.judge
+        before = judge.cost()
 
         def fresh() -> Iterator[Article]:
             for art in articles:
@@ -304,6 +307,7 @@ class Store:
         finally:
             with lock:
                 self.save_index()
+        res.cost = {k: v - before[k] for k, v in judge.cost().items()}
         return res
 
     # -- stories ---------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import json
 import os
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 from ..errors import InputError
@@ -56,15 +57,17 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         if args.passages and not store.clusterer.judge.cascade:
             print(f"samestory: warning: --passages does nothing here: this store's same-story model "
                   f"({store.meta('same_story')}) reads no passage vectors", file=sys.stderr)
+        cost: Counter[str] = Counter()  # since the command started (over every --follow round)
         while True:
             unchanged = revalidation.unchanged if revalidation else 0
             arts = iter_articles(args.paths, format=args.format, encoding=args.encoding, on_error=report,
                                  known=store.has_id, revalidation=revalidation)
             res = store.ingest(arts, analyser, on_decision=step)
+            cost.update(res.cost)
             summary = {"store": str(store.dir), "added": res.added, "already_stored": res.already_stored,
                        "skipped": len(skipped), "new_stories": res.new_stories, "merges": res.merges,
                        "splits": res.splits, "articles": len(store), "stories": len(store.story_ids()),
-                       "cost": store.clusterer.judge.cost()}
+                       "cost": dict(cost)}
             if revalidation is None:
                 break
             summary["unchanged_inputs"] = revalidation.unchanged - unchanged

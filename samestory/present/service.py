@@ -213,14 +213,11 @@ class Service:
                           {"index": i, "status": "added", "id": mine.id, "story": d.story, "action": d.action,
                            "merged": list(d.merged), "split_off": [sp.new for sp in d.splits]})
 
-        judge = self.store.clusterer.judge
         with self.analyse_lock:  # the store lock is taken only around store access, not the analysis
-            before = judge.cost()
-            self.store.ingest(arts, self.analyser, on_decision=record, lock=self.store_lock)
-            cost = {k: v - before[k] for k, v in judge.cost().items()}  # this batch's (ingests take turns)
+            res = self.store.ingest(arts, self.analyser, on_decision=record, lock=self.store_lock)
         ordered = [results[i] for i in sorted(results)]
         count = {s: sum(r["status"] == s for r in ordered) for s in ("added", "already_stored", "skipped")}
-        return {**count, "cost": cost, "results": ordered}
+        return {**count, "cost": res.cost, "results": ordered}
 
     def stories(self, min_size: int, limit: int, offset: int) -> dict:
         from ..group.story import overview

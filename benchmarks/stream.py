@@ -85,13 +85,12 @@ def run(workers: int, stream: Path, warm: int, passages: bool = False) -> dict:
                            on_decision=lambda art, d: stamps.append(time.perf_counter()))
         n = len(stamps)
         stories = len(store.story_ids())
-        cost = store.clusterer.judge.cost()
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return {"workers": workers, "articles": n, "added": res.added, "skipped": len(skipped), "stories": stories,
             "sustained_per_s": round((n - warm) / (stamps[-1] - stamps[warm - 1]), 2) if n > warm else None,
             "overall_per_s": round(n / (stamps[-1] - t0), 2) if n else None,
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-            "workers_peak_rss_mb": round(children) if workers > 1 else None, **cost}
+            "workers_peak_rss_mb": round(children) if workers > 1 else None, **res.cost}
 
 
 def main() -> int:

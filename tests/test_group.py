@@ -429,3 +429,56 @@ def test_a_store_keeps_the_same_story_model_it_was_made_with(tmp_path, demo):
         Store(tmp_path, same_story=DEFAULT_SAME_STORY)
     assert refused.tb is not None  # its traceback keeps the refused Store alive ...
     Store(tmp_path).close()  # ... yet it did not keep the writer lock
+
+
+def test_a_pair_is_judged_against_its_neighbourhood_only_among_other_articles(demo):
+    """contrast_cos (compare/features.py): the cosine once the pair's neighbourhood centre is taken out.
+    It is symmetric, is missing when two articles are compared alone, and two reports of one event stay
+    nearer than reports of two events of the same bridge once what the neighbourhood shares is taken out."""
+    import numpy as np
+
+    from samestory.compare import compare
+    from samestory.compare.align import align
+    from samestory.compare.features import CONTRAST_FEATURE, compute, neighbourhood_centre
+
+    herald, baltic, closure, flash = (demo[k] for k in ("bridge_coastal-herald.md", "bridge_baltic-wire.txt",
+                                                        "bridge-closure-2024_coastal-herald.md",
+                                                        "bridge_rewrite_newsflash.txt"))
+
+    def contrast(x, y):  # among the rest of the demo corpus, as a store holding it judges the pair
+        rest = [a for a in demo.values() if a is not x and a is not y]
+        centre = neighbourhood_centre(np.stack([a.doc_vector() for a in rest]))
+        return compute(x, y, align(x, y), passages=False, centre=centre)[CONTRAST_FEATURE]
+
+    assert neighbourhood_centre(np.zeros((0, herald.doc_vector().size))) is None
+    assert CONTRAST_FEATURE not in compare(herald, baltic, passages=False).features
+    assert abs(contrast(herald, baltic) - contrast(baltic, herald)) < 1e-6
+    # the collapse told by two outlets, and by the newsflash, against the other year's closure of the same bridge
+    assert min(contrast(herald, baltic), contrast(flash, herald)) > max(contrast(herald, closure), contrast(flash, closure))
+
+
+def test_the_clustering_judges_pairs_against_their_neighbourhood(tmp_path, demo):
+    """A store whose same-story model reads contrast_cos computes it for every pair it judges once it holds
+    other articles; the centre comes from the vectors in its index."""
+    from samestory.compare.features import CONTRAST_FEATURE
+    from samestory.group import cluster
+
+    seen = []  # (articles in the store, the pair had a centre)
+    real = cluster.compute
+
+    def spy(a, b, al, passages=True, centre=None):
+        seen.append((len(store.clusterer.story_of), centre is not None))
+        return real(a, b, al, passages, centre)
+
+    store = Store(tmp_path)
+    if not store.clusterer.judge.model.reads_contrast:
+        pytest.skip(f"{store.clusterer.judge.model.name} does not read {CONTRAST_FEATURE}")
+    cluster.compute = spy
+    try:
+        for name in sorted(demo):
+            store.add(demo[name])
+    finally:
+        cluster.compute = real
+        store.close()
+    # without a centre only while the store holds the pair alone (no third article to be a neighbour)
+    assert any(has for _, has in seen) and all(has for n, has in seen if n >= 3), seen

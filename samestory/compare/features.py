@@ -22,6 +22,11 @@ from .align import ALIGNED, Alignment
 
 #: The passage vectors' cosine (analyse/passages.py): present only when both analyses carry a vector.
 PASSAGE_FEATURE = "passage_cos"
+#: The document vectors' cosine once what their neighbourhood shares is taken out (contrast_cos): present
+#: only when the pair is judged among other articles (a store, a pile), never for two articles alone.
+CONTRAST_FEATURE = "contrast_cos"
+#: How many nearest articles of each side make a pair's neighbourhood (the clustering's candidates).
+CONTEXT_NEIGHBOURS = 20
 
 LEAD = 3  # sentences that make the lead
 ENTITY_LABELS = ("PERSON", "ORG", "NAME", "GROUP", "MISC")
@@ -100,9 +105,33 @@ def passage_cos(a: Analysis, b: Analysis) -> float:
     return float(a.passage_vector @ b.passage_vector)
 
 
-def compute(a: Analysis, b: Analysis, al: Alignment, passages: bool = True) -> dict[str, float]:
-    """``passages``: include ``passage_cos`` when both analyses carry a passage vector."""
+def contrast_cos(a: Analysis, b: Analysis, centre: np.ndarray) -> float:
+    """Cosine of the two document vectors less ``centre``, the mean vector of the articles near either
+    (both sides' ``CONTEXT_NEIGHBOURS`` nearest, the two themselves left out).
+
+    Two articles about the same actors share what all their neighbours share (the team, the
+    company, the city); taking the neighbourhood's mean out leaves what sets each apart from the
+    others around it. Two reports of one event still point the same way; two events of the same
+    actors point apart, since the neighbourhood of the pair straddles both events. An unsupervised
+    reading of the corpus around the pair, no labels involved.
+    """
+    x, y = profile(a).doc - centre, profile(b).doc - centre
+    n = float(np.linalg.norm(x) * np.linalg.norm(y))
+    return float(x @ y) / n if n > 1e-9 else 0.0
+
+
+def neighbourhood_centre(vectors: np.ndarray) -> np.ndarray | None:
+    """The mean of a pair's neighbours' document vectors (rows), or None when it has none."""
+    return vectors.mean(axis=0) if len(vectors) else None
+
+
+def compute(a: Analysis, b: Analysis, al: Alignment, passages: bool = True,
+            centre: np.ndarray | None = None) -> dict[str, float]:
+    """``passages``: include ``passage_cos`` when both analyses carry a passage vector. ``centre``: the
+    pair's neighbourhood centre (neighbourhood_centre), to include ``contrast_cos``."""
     f: dict[str, float] = {}
+    if centre is not None:
+        f[CONTRAST_FEATURE] = contrast_cos(a, b, centre)
     sim = al.sim
     pa, pb = profile(a), profile(b)
     da, db, la, lb = pa.doc, pb.doc, pa.lead, pb.lead

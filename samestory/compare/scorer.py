@@ -28,7 +28,7 @@ import numpy as np
 
 from ..errors import ModelError
 from ..model import DIMENSIONS
-from .features import PASSAGE_FEATURE
+from .features import CONTRAST_FEATURE, PASSAGE_FEATURE
 
 DEFAULT_SCORER = "scorer-v3"
 DEFAULT_SAME_STORY = "same-story-v2"
@@ -164,8 +164,15 @@ class SameStoryModel:
         (multilingual-e5-small puts a translation further away than a related same-language article)."""
         return PASSAGE_FEATURE in self.features
 
+    @property
+    def reads_contrast(self) -> bool:
+        """Whether the model can use ``contrast_cos`` (same-story-v3 on), the pair's cosine against its
+        neighbourhood (compare/features.py): optional, missing when two articles are judged alone."""
+        return CONTRAST_FEATURE in self.features
+
     def matrix(self, rows: list[dict[str, float]], same_language: list[bool]) -> np.ndarray:
-        optional = {PASSAGE_FEATURE: math.nan} if self.reads_passages else {}
+        # optional: missing for a pair judged without passage vectors, or alone (no neighbourhood)
+        optional = {f: math.nan for f in (PASSAGE_FEATURE, CONTRAST_FEATURE) if f in self.features}
         X = np.array([_vector(self.name, self.features, {**optional, **f}) for f in rows],
                      dtype=np.float64).reshape(len(rows), len(self.features))
         bound = [i for i, f in enumerate(self.features) if f in LANGUAGE_BOUND or f == PASSAGE_FEATURE]

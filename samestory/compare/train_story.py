@@ -10,10 +10,15 @@ different events of the same kind, so pairs within a topic are same-story pairs 
 * for each document, its ``CROSS_NEGATIVES`` nearest documents of other topics (by document vector),
   labelled different: the easy negatives a store meets all the time.
 
-Every pair appears three times: as computed (with the passage vectors' cosine, so the analyses need
-their passage vectors); with that cosine missing, as the clustering judges a pair by default (see
-group/cluster.py, Judge); and with it and the wording features (``LANGUAGE_BOUND``) missing, so the
-model can judge a pair written in two languages from what remains (entities, places, dates, numbers,
+Each pair is computed among its neighbourhood (the training documents nearest to either side that
+arrived before it, as the clustering's candidate search finds them in a store: build_pairs), which
+gives ``contrast_cos``, and with the passage
+vectors' cosine (so the analyses need their passage vectors). It then appears once as computed and
+once for each way it may be judged with less: without the passage vectors' cosine, as the
+clustering judges a pair by default (see group/cluster.py, Judge); without the neighbourhood, as
+``compare`` judges two articles alone; without both; and with the wording features
+(``LANGUAGE_BOUND``) and the passage cosine missing, with and without the neighbourhood, so the model
+can judge a pair written in two languages from what remains (entities, places, dates, numbers,
 quotes, aligned meaning). The figures recorded beside the model come from ``--cv`` folds of
 whole topics (evaluate/clusters.py): pair AUC and the clustering of held-out topics.
 """
@@ -32,7 +37,7 @@ import numpy as np
 
 from ..model import Analysis
 from .align import align
-from .features import PASSAGE_FEATURE, compute
+from .features import CONTEXT_NEIGHBOURS, CONTRAST_FEATURE, PASSAGE_FEATURE, compute, neighbourhood_centre
 from .scorer import LANGUAGE_BOUND, SameStoryModel
 from .train import digest, export, training_parser, write_model
 
@@ -53,7 +58,13 @@ class Pair:
     features: dict[str, float]
 
 
-def build_pairs(analyses: list[Analysis], gold: dict[str, str], topic: dict[str, str]) -> list[Pair]:
+def build_pairs(analyses: list[Analysis], gold: dict[str, str], topic: dict[str, str],
+                contexts: bool = True) -> list[Pair]:
+    """``contexts``: judge each pair among its neighbours (``contrast_cos``, compare/features.py), as a
+    store does: the documents are given a fixed random arrival order, and a pair's neighbours are the
+    ``CONTEXT_NEIGHBOURS`` documents nearest to either side among those that arrived before the later of
+    the two (none for a pair that arrives first: the feature is then missing, as for a store's first
+    articles). So the model learns the feature over neighbourhoods from nearly empty to full."""
     by_id = {a.id: a for a in analyses}
     ids = [a.id for a in analyses]
     wanted: set[tuple[str, str]] = set()
@@ -68,10 +79,22 @@ def build_pairs(analyses: list[Analysis], gold: dict[str, str], topic: dict[str,
         order = [j for j in np.argsort(-sims[i]) if T[j] != T[i]][:CROSS_NEGATIVES]
         for j in order:
             wanted.add(tuple(sorted((x, ids[j]))))  # type: ignore[arg-type]
+    at = {x: i for i, x in enumerate(ids)}
+    arrival = np.random.default_rng(0).permutation(len(ids))  # a fixed arrival order of the documents
     pairs = []
     for x, y in sorted(wanted):
         a, b = by_id[x], by_id[y]
-        pairs.append(Pair(x, y, gold[x] == gold[y], compute(a, b, align(a, b))))
+        centre = None
+        if contexts:  # the pair's neighbourhood as a store holds it when the later of the two arrives
+            i, j = at[x], at[y]
+            stored = arrival < max(arrival[i], arrival[j])
+            stored[[i, j]] = False
+            near: set[int] = set()
+            for row in (sims[i], sims[j]):
+                cand = np.flatnonzero(stored)
+                near |= set(cand[np.argsort(-row[cand])[:CONTEXT_NEIGHBOURS]].tolist())
+            centre = neighbourhood_centre(V[sorted(near)])
+        pairs.append(Pair(x, y, gold[x] == gold[y], compute(a, b, align(a, b), centre=centre)))
     return pairs
 
 
@@ -81,8 +104,12 @@ def fit(pairs: list[Pair], name: str) -> SameStoryModel:
     names = sorted({k for p in pairs for k in p.features})
     X = np.array([[p.features.get(k, np.nan) for k in names] for p in pairs], dtype=np.float64)
     y = np.array([p.same for p in pairs])
-    hides = [(PASSAGE_FEATURE,)] if PASSAGE_FEATURE in names else []  # a pair judged without passage vectors
-    hides.append((*LANGUAGE_BOUND, PASSAGE_FEATURE))  # a pair in two languages
+    optional = [(), *([(PASSAGE_FEATURE,)] if PASSAGE_FEATURE in names else [])]  # judged without passage vectors
+    if CONTRAST_FEATURE in names:  # judged alone, without a neighbourhood (compare)
+        optional += [(*o, CONTRAST_FEATURE) for o in optional]
+    hides = [o for o in optional if o]
+    alone = [(), (CONTRAST_FEATURE,)] if CONTRAST_FEATURE in names else [()]
+    hides += [(*LANGUAGE_BOUND, PASSAGE_FEATURE, *c) for c in alone]  # a pair in two languages
     copies = [X]
     for hidden in hides:
         masked = X.copy()

@@ -45,7 +45,7 @@ import numpy as np
 from ..analyse import passages as passage_vectors
 from ..analyse.passages import PassageTable
 from ..compare.align import align
-from ..compare.features import PASSAGE_FEATURE, compute, passage_cos
+from ..compare.features import CONTEXT_NEIGHBOURS, PASSAGE_FEATURE, compute, neighbourhood_centre, passage_cos
 from ..compare.scorer import DEFAULT_SAME_STORY, SameStoryModel, load_same_story
 from ..model import Analysis
 from .index import VectorIndex
@@ -115,9 +115,13 @@ class Judge:
         return {"pairs_judged": self.pairs_judged, "pairs_rejudged_with_passages": self.pairs_rejudged,
                 "passage_vectors_made": self.vectors_made}
 
-    def probabilities(self, x: Analysis, others: list[Analysis]) -> np.ndarray:
+    def probabilities(self, x: Analysis, others: list[Analysis],
+                      centres: list[np.ndarray | None] | None = None) -> np.ndarray:
+        """``centres``: each pair's neighbourhood centre (compare/features.py, contrast_cos), when the
+        model reads it and the pairs are judged among other articles."""
         self.pairs_judged += len(others)
-        rows = [compute(x, o, align(x, o), passages=False) for o in others]
+        centres = centres if centres is not None and self.model.reads_contrast else [None] * len(others)
+        rows = [compute(x, o, align(x, o), passages=False, centre=c) for o, c in zip(others, centres)]
         same = [x.language == o.language for o in others]
         p = self.model.probabilities(rows, same)
         if not self.cascade:
@@ -143,6 +147,7 @@ class Clusterer:
         self.members: dict[int, list[int]] = {}
         self.next_story = 1
         self._pending: tuple[int, Analysis] | None = None
+        self._near: dict[int, set[int]] = {}  # neighbourhoods found during one add()
 
     # -- state (the store restores it with these) -------------------------------------------------
     def restore(self, key: int, story: int) -> None:
@@ -161,16 +166,40 @@ class Clusterer:
             return self._add(key, a)
         finally:
             self._pending = None
+            self._near.clear()
+
+    def _neighbours(self, key: int) -> set[int]:
+        """The ``CONTEXT_NEIGHBOURS`` stored articles nearest to ``key``'s (itself left out)."""
+        near = self._near.get(key)
+        if near is None:
+            hits = self.index.search(self._get(key).doc_vector(), CONTEXT_NEIGHBOURS + 1)
+            near = self._near[key] = set([k for k, _ in hits if k != key][:CONTEXT_NEIGHBOURS])
+        return near
+
+    def _probabilities(self, key: int, others: list[int]) -> np.ndarray:
+        """The judge's same-story probabilities of ``key`` against ``others``, each pair judged among
+        its neighbourhood (both sides' nearest stored articles) when the model reads it."""
+        x = self._get(key)
+        centres = None
+        if self.judge.model.reads_contrast:
+            mine = self._neighbours(key)
+            centres = []
+            for o in others:
+                near = sorted((mine | self._neighbours(o)) - {key, o})
+                centres.append(neighbourhood_centre(self.index.vectors(near)))
+        return self.judge.probabilities(x, [self._get(o) for o in others], centres)
 
     def _add(self, key: int, a: Analysis) -> Decision:
         vec = a.doc_vector()
-        near = [(k, c) for k, c in self.index.search(vec, NEIGHBOURS) if c >= MIN_COSINE and k in self.story_of and k != key]
+        hits = [(k, c) for k, c in self.index.search(vec, max(NEIGHBOURS, CONTEXT_NEIGHBOURS + 1)) if k != key]
+        self._near[key] = {k for k, _ in hits[:CONTEXT_NEIGHBOURS]}  # its neighbourhood (_neighbours)
+        near = [(k, c) for k, c in hits[:NEIGHBOURS] if c >= MIN_COSINE and k in self.story_of]
         by_story: dict[int, list[int]] = {}
         for k, _ in near:
             by_story.setdefault(self.story_of[k], []).append(k)
         samples = {story: _sample(self.members[story], hits, SAMPLE) for story, hits in by_story.items()}
         # one call for all candidate stories: the model walks its trees once for every sampled pair
-        p = self.judge.probabilities(a, [self._get(m) for sample in samples.values() for m in sample])
+        p = self._probabilities(key, [m for sample in samples.values() for m in sample])
         links: dict[int, float] = {}
         scored = 0
         for story, sample in samples.items():
@@ -231,7 +260,7 @@ class Clusterer:
         if rest:
             flat = [m for r in reps for m in r]
             for m in rest:
-                p = self.judge.probabilities(self._get(m), [self._get(o) for o in flat])
+                p = self._probabilities(m, flat)
                 scored += len(flat)
                 means, at = [], 0
                 for r in reps:
@@ -257,9 +286,8 @@ class Clusterer:
         """Symmetric same-story probabilities between the analyses of ``keys`` (diagonal 1)."""
         n = len(keys)
         P = np.eye(n)
-        analyses = [self._get(k) for k in keys]
         for i in range(n - 1):
-            p = self.judge.probabilities(analyses[i], analyses[i + 1:])
+            p = self._probabilities(keys[i], keys[i + 1:])
             P[i, i + 1:] = p
             P[i + 1:, i] = p
         return P
@@ -267,8 +295,8 @@ class Clusterer:
     def story_link(self, s1: int, s2: int) -> tuple[float, int]:
         """Mean same-story probability over sampled pairs across two stories, and the pairs scored."""
         left = _sample(self.members[s1], [], MERGE_SAMPLE)
-        right = [self._get(m) for m in _sample(self.members[s2], [], MERGE_SAMPLE)]
-        ps = [self.judge.probabilities(self._get(m), right) for m in left]
+        right = _sample(self.members[s2], [], MERGE_SAMPLE)
+        ps = [self._probabilities(m, right) for m in left]
         return float(np.mean(np.concatenate(ps))), len(left) * len(right)
 
     def _found(self, key: int) -> int:

@@ -45,6 +45,13 @@ class VectorIndex:
     def __contains__(self, key: int) -> bool:
         return key in self._index
 
+    def vectors(self, keys: list[int]) -> np.ndarray:
+        """The stored vectors of ``keys`` (rows, in that order)."""
+        if not keys:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        got = self._index.get(np.asarray(keys, dtype=np.uint64))
+        return np.vstack(got).reshape(len(keys), self.dim)
+
     def search(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
         if len(self._index) == 0:
             return []

@@ -305,9 +305,12 @@ class _TableJudge:
     (the real model's probabilities are covered by the ECB+ figures)."""
 
     def __init__(self, table: dict[frozenset, float]):
-        self.table = table
+        from types import SimpleNamespace
 
-    def probabilities(self, x, others):
+        self.table = table
+        self.model = SimpleNamespace(reads_contrast=False)  # no neighbourhoods asked for
+
+    def probabilities(self, x, others, centres=None):
         import numpy as np
 
         return np.array([self.table[frozenset((x.id, o.id))] for o in others])
@@ -482,3 +485,24 @@ def test_the_clustering_judges_pairs_against_their_neighbourhood(tmp_path, demo)
         store.close()
     # without a centre only while the store holds the pair alone (no third article to be a neighbour)
     assert any(has for _, has in seen) and all(has for n, has in seen if n >= 3), seen
+
+
+def test_settle_records_its_merges_and_a_reopened_store_keeps_them(tmp_path, demo):
+    """Store.settle (group/cluster.py, Clusterer.settle): a second look at stories once a batch is in. A
+    pair judged apart on arrival (0.3) is judged together on the second look (0.8, as when its
+    neighbourhood has filled in): the two stories merge, the older id survives, the log has the merge
+    without an article, and a reopened store has one story."""
+    a, b = demo["bridge_coastal-herald.md"], demo["bridge_baltic-wire.txt"]
+    key = frozenset((a.id, b.id))
+    judge = _TableJudge({key: 0.3})
+    with Store(tmp_path / "s") as store:
+        store.clusterer.judge = judge
+        assert [store.add(x).action for x in (a, b)] == ["new", "new"]
+        assert store.settle() == (0, 0) and store.story_ids() == [1, 2]  # nothing changed: nothing done
+        judge.table[key] = 0.8
+        assert store.settle() == (1, 0)
+        assert store.story_ids() == [1]
+        merged = [e for e in store.events(1) if e["kind"] == "merged"]
+        assert len(merged) == 1 and merged[0]["other"] == 2
+    with Store(tmp_path / "s", read_only=True) as again:
+        assert again.clusterer.stories() == {1: [1, 2]} and again.story_ids() == [1]

@@ -25,7 +25,17 @@ For a new article:
    ``SPLIT_MIN`` members each, the story splits: every other member goes to the part it links to most,
    the largest part keeps the story's id and the others become new stories (returned so the store
    records them). A part smaller than ``SPLIT_MIN`` is an outlier, not a story: its members go with
-   the part they link to most.
+   the part they link to most;
+6. settle: once a batch is in (``Clusterer.settle``; ``cluster`` and ``Store.ingest`` call it), each
+   story the batch touched is checked for a split again and offered to the stories its members'
+   neighbours belong to, merging on the tests of step 4. A decision made when an article arrived saw
+   only the articles stored before it; in the second look every pair is judged among the whole
+   batch.
+
+With a same-story model that reads it (same-story-v3 on), every pair is judged among its
+neighbourhood: ``contrast_cos`` (compare/features.py), the pair's cosine once the mean vector of both
+sides' ``CONTEXT_NEIGHBOURS`` nearest stored articles is taken out, which sets apart two events of the
+same actors that the plain cosine sees as one.
 
 Nothing is recomputed for the stories the article does not touch, so the cost of one article is
 bounded by NEIGHBOURS and SAMPLE whatever the size of the corpus (a split check scores the 120 pairs
@@ -87,6 +97,15 @@ class Split:
     story: int
     new: int
     members: list[int]
+    link: float
+
+
+@dataclass
+class Merge:
+    """``gone`` merged into ``story`` by settle(); ``link`` is their mean same-story probability."""
+
+    story: int
+    gone: int
     link: float
 
 
@@ -282,6 +301,47 @@ class Clusterer:
             splits.append(Split(story, new, sorted(g), round(float(np.mean(cross)), 4) if cross else 0.0))
         return splits, scored
 
+    def settle(self, stories: list[int] | None = None) -> tuple[list["Merge"], list[Split], int]:
+        """A second look at ``stories`` (all when None) once a batch is in: each is checked for a split
+        again (size ≥ 2 × SPLIT_MIN) and offered to the stories its members' neighbours belong to, merging
+        on the same two tests as when an article arrives (average link ≥ LINK, and the merged story
+        would not split). Decisions made at arrival saw only the articles stored before; now their
+        pairs are judged among the whole batch. Returns the merges, the splits and the pairs scored."""
+        merges: list[Merge] = []
+        splits: list[Split] = []
+        scored = 0
+        todo = sorted(self.members if stories is None else set(stories))
+        for story in todo:
+            if story not in self.members or len(self.members[story]) < 2 * SPLIT_MIN:
+                continue
+            done, n = self.check_split(story)
+            splits += done
+            scored += n
+            todo.extend(sp.new for sp in done)
+        seen: set[int] = set()
+        for story in todo:
+            if story not in self.members or story in seen:
+                continue
+            seen.add(story)
+            near = {self.story_of[k] for m in _sample(self.members[story], [], SAMPLE)
+                    for k in self._neighbours(m) if k in self.story_of} - {story}
+            for other in sorted(near):
+                if other not in self.members or story not in self.members:
+                    continue
+                link, n = self.story_link(story, other)
+                scored += n
+                if link < LINK:
+                    continue
+                _, _, parts, n = self._partition(self.members[story] + self.members[other])
+                scored += n
+                if len(parts) < 2:
+                    survivor, gone = min(story, other), max(story, other)
+                    merges.append(Merge(survivor, gone, round(link, 4)))
+                    self._merge(gone, survivor)
+                    story = survivor
+        self._near.clear()
+        return merges, splits, scored
+
     def _pair_matrix(self, keys: list[int]) -> np.ndarray:
         """Symmetric same-story probabilities between the analyses of ``keys`` (diagonal 1)."""
         n = len(keys)
@@ -320,10 +380,12 @@ class Clusterer:
 
 
 def cluster(analyses: list[Analysis], judge: Judge | None = None) -> list[int]:
-    """Story number of each analysis, adding them one by one in the order given (in memory, no store)."""
+    """Story number of each analysis, adding them one by one in the order given, then settling every
+    story (Clusterer.settle), as one ``ingest`` of them all does (in memory, no store)."""
     c = Clusterer(lambda k: analyses[k], judge)
     for i, a in enumerate(analyses):
         c.add(i, a)
+    c.settle()
     return [c.story_of[i] for i in range(len(analyses))]  # after merges, not as first assigned
 
 

@@ -43,7 +43,7 @@ from ..analyse.passages import PassageTable
 from ..compare.scorer import DEFAULT_SAME_STORY
 from ..errors import SamestoryError, VersionMismatchError
 from ..model import Analysis, Article
-from .cluster import Clusterer, Decision, Judge
+from .cluster import Clusterer, Decision, Judge, Split
 from .index import VectorIndex
 
 log = logging.getLogger(__name__)
@@ -253,25 +253,47 @@ class Store:
             self.db.execute("INSERT INTO events (time, kind, story, other, article, link) VALUES (?,?,?,?,?,?)",
                             (now, d.action if d.action != "merged" else "joined", d.story, None, rowid, d.link))
             for gone in d.merged:
-                self.db.execute("UPDATE articles SET story=? WHERE story=?", (d.story, gone))
-                self.db.execute("UPDATE stories SET merged_into=?, updated=? WHERE id=?", (d.story, now, gone))
-                self.db.execute("INSERT INTO events (time, kind, story, other, article, link) VALUES (?,?,?,?,?,NULL)",
-                                (now, "merged", d.story, gone, rowid))
-            for sp in d.splits:  # the story keeps its id; the part that left gets a new one
-                self.db.execute("INSERT INTO stories VALUES (?,?,?,NULL)", (sp.new, now, now))
-                self.db.executemany("UPDATE articles SET story=? WHERE rowid=?", [(sp.new, m) for m in sp.members])
-                self.db.execute("UPDATE stories SET updated=? WHERE id=?", (now, sp.story))
-                self.db.execute("INSERT INTO events (time, kind, story, other, article, link) VALUES (?,?,?,?,?,?)",
-                                (now, "split", sp.story, sp.new, rowid, sp.link))
+                self._record_merge(now, d.story, gone, rowid, None)
+            for sp in d.splits:
+                self._record_split(now, sp, rowid)
         self._unsaved += 1
         if self._unsaved >= SAVE_EVERY:
             self.save_index()
         return d
 
+    def _record_merge(self, now: str, story: int, gone: int, article: int | None, link: float | None) -> None:
+        self.db.execute("UPDATE articles SET story=? WHERE story=?", (story, gone))
+        self.db.execute("UPDATE stories SET merged_into=?, updated=? WHERE id=?", (story, now, gone))
+        self.db.execute("INSERT INTO events (time, kind, story, other, article, link) VALUES (?,?,?,?,?,?)",
+                        (now, "merged", story, gone, article, link))
+
+    def _record_split(self, now: str, sp: Split, article: int | None) -> None:
+        """The story keeps its id; the part that left gets a new one."""
+        self.db.execute("INSERT INTO stories VALUES (?,?,?,NULL)", (sp.new, now, now))
+        self.db.executemany("UPDATE articles SET story=? WHERE rowid=?", [(sp.new, m) for m in sp.members])
+        self.db.execute("UPDATE stories SET updated=? WHERE id=?", (now, sp.story))
+        self.db.execute("INSERT INTO events (time, kind, story, other, article, link) VALUES (?,?,?,?,?,?)",
+                        (now, "split", sp.story, sp.new, article, sp.link))
+
+    def settle(self, stories: list[int] | None = None) -> tuple[int, int]:
+        """The clustering's second look at ``stories`` (group/cluster.py, Clusterer.settle), its merges
+        and splits recorded in one transaction (events without an article). Returns (merges, splits)."""
+        if self.read_only:
+            raise StoreError(f"{self.dir}: opened read-only")
+        merges, splits, _ = self.clusterer.settle(stories)
+        now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        with self.db:  # splits first: settle() made them before any merge
+            for sp in splits:
+                self._record_split(now, sp, None)
+            for m in merges:
+                self._record_merge(now, m.story, m.gone, None, m.link)
+        return len(merges), len(splits)
+
     def ingest(self, articles: Iterable[Article], analyser: Analyser, *,
                on_decision: Callable[[Article, Decision | None], None] | None = None,
-               lock: AbstractContextManager = nullcontext()) -> IngestResult:
-        """Analyse and store articles, skipping those already stored (before analysing them).
+               lock: AbstractContextManager = nullcontext(), settle: bool = True) -> IngestResult:
+        """Analyse and store articles, skipping those already stored (before analysing them), then settle
+        the stories the batch touched (``settle``: Clusterer.settle; a batch cut short is not settled).
 
         ``lock`` is held around each use of the store and released while articles are analysed, so
         that other threads sharing the store (the HTTP service) are not held up by the analysis.
@@ -291,6 +313,7 @@ class Store:
                     continue
                 yield art
 
+        touched: set[int] = set()
         try:
             for a in analyser.analyse_many(fresh()):
                 with lock:
@@ -302,8 +325,14 @@ class Store:
                     res.new_stories += d.action == "new"
                     res.merges += len(d.merged)
                     res.splits += len(d.splits)
+                    touched.update([d.story, *(sp.new for sp in d.splits)])
                 if on_decision:
                     on_decision(a.article, d)
+            if touched and settle:
+                with lock:
+                    merges, splits = self.settle(sorted(touched))
+                res.merges += merges
+                res.splits += splits
         finally:
             with lock:
                 self.save_index()

@@ -112,7 +112,7 @@ class Merge:
 class Judge:
     """Probability that two analyses report the same event, for one article against many.
 
-    A cascade when the model reads the passage vectors' cosine (same-story-v2 on): every pair is first
+    A cascade when the model reads the passage vectors' cosine (same-story-v2 and v3): every pair is first
     judged without it, and only a same-language pair whose probability falls inside ``UNSURE`` is judged
     again with it, its two passage vectors made if they are not yet (``analyse.passages.ensure``: read from or
     kept in ``table``, the store's). A vector costs ~170 ms per article, so most articles, whose

@@ -343,6 +343,11 @@ class Store:
     def story_ids(self) -> list[int]:
         return [s for (s,) in self.db.execute("SELECT id FROM stories WHERE merged_into IS NULL ORDER BY id")]
 
+    def story_of(self, key: str) -> int | None:
+        """The story the stored article with content key ``key`` (analyse/cache.py, cache_key) is in now."""
+        row = self.db.execute("SELECT story FROM articles WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
+
     def resolve_story(self, story: int) -> int:
         """A story id, following merges: an old id still finds its story."""
         seen = set()

@@ -207,14 +207,21 @@ class Service:
             arts.append(art)
             slots.setdefault(cache_key(art), []).append((i, art))
 
+        added: dict[int, str] = {}  # position in the batch → content key, for the articles stored
+
         def record(art, d) -> None:
             i, mine = slots[cache_key(art)].pop(0)
+            if d is not None:
+                added[i] = cache_key(art)
             results[i] = ({"index": i, "status": "already_stored", "id": mine.id} if d is None else
                           {"index": i, "status": "added", "id": mine.id, "story": d.story, "action": d.action,
                            "merged": list(d.merged), "split_off": [sp.new for sp in d.splits]})
 
         with self.analyse_lock:  # the store lock is taken only around store access, not the analysis
             res = self.store.ingest(arts, self.analyser, on_decision=record, lock=self.store_lock)
+        with self.store_lock:  # the story each article is in now: the batch's second look may have moved it
+            for i, key in added.items():
+                results[i]["story"] = self.store.story_of(key)
         ordered = [results[i] for i in sorted(results)]
         count = {s: sum(r["status"] == s for r in ordered) for s in ("added", "already_stored", "skipped")}
         return {**count, "cost": res.cost, "results": ordered}

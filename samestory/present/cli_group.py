@@ -218,7 +218,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                        help=f"store folder (default: $SAMESTORY_STORE or ./{DEFAULT_STORE})")
 
     i = sub.add_parser("ingest", help="add articles to a store and group them into stories",
-                       description="Read, analyse and store articles; each joins a story or founds one. Articles "
+                       description="Read, analyse and store articles; each joins a story or founds one, and once "
+                                   "they are all in (each round, with --follow), the stories they touched get a second "
+                                   "look, among the whole batch: a split, or a merge with a neighbouring story. Articles "
                                    "already stored are skipped, so an interrupted ingest can simply be run again. "
                                    "A URL is fetched: a page, a dump or a live RSS/Atom feed (entries that carry only "
                                    "a teaser are read from their linked pages).")

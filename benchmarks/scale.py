@@ -3,7 +3,11 @@ print throughput, candidate-search time, memory and disk per block, how many sto
 article had to read back from disk (the store keeps the most recently used in memory), and how total
 cost grows.
 
-    .venv/bin/python benchmarks/scale.py [--n 100000] [--block 10000] [--store DIR]
+    .venv/bin/python benchmarks/scale.py [--n 100000] [--block 10000] [--store DIR] [--settle]
+
+``--settle``: after each block, the stories it touched get the clustering's second look
+(``Store.settle``), as one ``ingest`` of the block would; its time and pairs are printed apart
+(``settle_s``, ``settle_pairs``) and counted in the block's rate.
 
 The stream is generated reproducibly (seed 0) from real analysed articles, so that it has the shape of
 real news (sentence vectors, entities, dates, numbers) without analysing 100,000 texts first:
@@ -83,6 +87,7 @@ def main() -> int:
     ap.add_argument("--n", type=int, default=100_000)
     ap.add_argument("--block", type=int, default=10_000)
     ap.add_argument("--store", help="store folder (default: a temporary one, removed at the end)")
+    ap.add_argument("--settle", action="store_true", help="settle the stories each block touched (Store.settle)")
     args = ap.parse_args()
     base = bases()
     rng = np.random.default_rng(SEED)
@@ -102,11 +107,20 @@ def main() -> int:
             tb = time.perf_counter()
             pairs = merges = splits = 0
             cache_before = store._cached_analysis.cache_info()
+            touched: set[int] = set()
             for a in batch:
                 d = store.add(a)
                 pairs += d.pairs_scored if d else 0
                 merges += len(d.merged) if d else 0
                 splits += len(d.splits) if d else 0
+                if d:
+                    touched.update([d.story, *(sp.new for sp in d.splits)])
+            settled = {}
+            if args.settle:
+                judged, ts = store.clusterer.judge.pairs_judged, time.perf_counter()
+                m, sp = store.settle(sorted(touched))
+                settled = {"settle_s": round(time.perf_counter() - ts, 1), "settle_merges": m, "settle_splits": sp,
+                           "settle_pairs_per_article": round((store.clusterer.judge.pairs_judged - judged) / size, 1)}
             store.save_index()
             spent = time.perf_counter() - tb
             cache = store._cached_analysis.cache_info()
@@ -119,7 +133,8 @@ def main() -> int:
                               "candidate_search_ms": round(search_ms, 3), "pairs_scored_per_article": round(pairs / size, 1),
                               "analyses_read_from_disk_per_article": round(loads / size, 2),
                               "stories": len(store.clusterer.members), "merges": merges, "splits": splits, "peak_rss_mb": round(rss_mb()),
-                              "disk_bytes_per_article": int(disk / done), "cumulative_s": round(total, 1)}), flush=True)
+                              "disk_bytes_per_article": int(disk / done), "cumulative_s": round(total, 1), **settled}),
+                             flush=True)
         first = min(cumulative)
         summary = {"articles": done, "total_s": round(total, 1), "articles_per_s": round(done / total, 1),
                    "peak_rss_mb": round(rss_mb()), "wall_s": round(time.time() - t0, 1)}

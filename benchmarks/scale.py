@@ -6,8 +6,9 @@ cost grows.
     .venv/bin/python benchmarks/scale.py [--n 100000] [--block 10000] [--store DIR] [--settle]
 
 ``--settle``: after each block, the stories it touched get the clustering's second look
-(``Store.settle``), as one ``ingest`` of the block would; its time and pairs are printed apart
-(``settle_s``, ``settle_pairs``) and counted in the block's rate.
+(``Store.settle``), as one ``ingest`` of the block would; its time, pairs and decisions are printed
+apart (``settle_s``, ``settle_pairs_per_article``, ``settle_merges``, ``settle_splits``) and its time is
+counted in the block's rate.
 
 The stream is generated reproducibly (seed 0) from real analysed articles, so that it has the shape of
 real news (sentence vectors, entities, dates, numbers) without analysing 100,000 texts first:
@@ -114,7 +115,7 @@ def main() -> int:
                 merges += len(d.merged) if d else 0
                 splits += len(d.splits) if d else 0
                 if d:
-                    touched.update([d.story, *(sp.new for sp in d.splits)])
+                    touched.update(d.touched)
             settled = {}
             if args.settle:
                 judged, ts = store.clusterer.judge.pairs_judged, time.perf_counter()

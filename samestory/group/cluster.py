@@ -88,6 +88,12 @@ class Decision:
     pairs_scored: int = 0
     splits: list["Split"] = field(default_factory=list)
 
+    @property
+    def touched(self) -> list[int]:
+        """The stories this article's arrival left changed (its own and any that split off): what a
+        batch's second look (Clusterer.settle) goes over."""
+        return [self.story, *(sp.new for sp in self.splits)]
+
 
 @dataclass
 class Split:

@@ -325,7 +325,7 @@ class Store:
                     res.new_stories += d.action == "new"
                     res.merges += len(d.merged)
                     res.splits += len(d.splits)
-                    touched.update([d.story, *(sp.new for sp in d.splits)])
+                    touched.update(d.touched)
                 if on_decision:
                     on_decision(a.article, d)
             if touched and settle:

@@ -89,9 +89,9 @@ def build_pairs(analyses: list[Analysis], gold: dict[str, str], topic: dict[str,
             i, j = at[x], at[y]
             stored = arrival < max(arrival[i], arrival[j])
             stored[[i, j]] = False
+            cand = np.flatnonzero(stored)
             near: set[int] = set()
             for row in (sims[i], sims[j]):
-                cand = np.flatnonzero(stored)
                 near |= set(cand[np.argsort(-row[cand])[:CONTEXT_NEIGHBOURS]].tolist())
             centre = neighbourhood_centre(V[sorted(near)])
         pairs.append(Pair(x, y, gold[x] == gold[y], compute(a, b, align(a, b), centre=centre)))
@@ -104,12 +104,10 @@ def fit(pairs: list[Pair], name: str) -> SameStoryModel:
     names = sorted({k for p in pairs for k in p.features})
     X = np.array([[p.features.get(k, np.nan) for k in names] for p in pairs], dtype=np.float64)
     y = np.array([p.same for p in pairs])
-    optional = [(), *([(PASSAGE_FEATURE,)] if PASSAGE_FEATURE in names else [])]  # judged without passage vectors
-    if CONTRAST_FEATURE in names:  # judged alone, without a neighbourhood (compare)
-        optional += [(*o, CONTRAST_FEATURE) for o in optional]
-    hides = [o for o in optional if o]
-    alone = [(), (CONTRAST_FEATURE,)] if CONTRAST_FEATURE in names else [()]
-    hides += [(*LANGUAGE_BOUND, PASSAGE_FEATURE, *c) for c in alone]  # a pair in two languages
+    passage = [(), (PASSAGE_FEATURE,)] if PASSAGE_FEATURE in names else [()]  # judged without passage vectors
+    context = [(), (CONTRAST_FEATURE,)] if CONTRAST_FEATURE in names else [()]  # judged alone (compare)
+    hides = [p + c for c in context for p in passage if p + c]
+    hides += [(*LANGUAGE_BOUND, PASSAGE_FEATURE, *c) for c in context]  # a pair in two languages
     copies = [X]
     for hidden in hides:
         masked = X.copy()

@@ -208,10 +208,11 @@ class Clusterer:
         centres = None
         if self.judge.model.reads_contrast:
             mine = self._neighbours(key)
-            centres = []
-            for o in others:
-                near = sorted((mine | self._neighbours(o)) - {key, o})
-                centres.append(neighbourhood_centre(self.index.vectors(near)))
+            nears = [sorted((mine | self._neighbours(o)) - {key, o}) for o in others]
+            keys = sorted(set().union(*nears))  # one read of the index for all the pairs
+            at = {k: i for i, k in enumerate(keys)}
+            V = self.index.vectors(keys)
+            centres = [neighbourhood_centre(V[[at[k] for k in near]]) for near in nears]
         return self.judge.probabilities(x, [self._get(o) for o in others], centres)
 
     def _add(self, key: int, a: Analysis) -> Decision:

@@ -233,3 +233,28 @@ def test_noisy_ocr_copy_is_a_duplicate(demo):
                     for ch in src.article.text)
     c = compare(src, analyse(read_string(noisy, format="text", source="ocr-scan.txt")))
     assert c.relation is Relation.DUPLICATE, c.relation_reason
+
+
+def test_lead_actors_set_two_events_of_one_kind_apart(analyser):
+    """Two arrests of two players of one club share the club, the charge and the city, not the one
+    each story is about; two reports of one arrest share him (compare/features.py, actor_features)."""
+    from samestory.compare.features import actor_features, profile
+    from samestory.model import Article
+
+    texts = [
+        "Harbour City Rovers striker Tomas Brell was arrested early on Sunday on suspicion of drunk driving. "
+        "Police said Brell failed a roadside test on the coast road. The Rovers said they were aware of the "
+        "arrest. Brell is due in court next month.",
+        "Harbour City Rovers forward Tomas Brell has been held by police after failing a breath test near "
+        "the harbour, the club confirmed. Brell, 27, was released without charge pending blood results. "
+        "He had played the full match on Saturday. Manager Ilse Marten declined to comment on Sunday.",
+        "Harbour City Rovers goalkeeper Anton Veld was arrested on suspicion of drunk driving on Friday, "
+        "police said. Veld was stopped on the ring road after midnight. It is the club's second such arrest "
+        "in a month, after striker Tomas Brell was held in March.",
+    ]
+    one, same, other = (profile(analyser.analyse(Article(text=t, language="en"))) for t in texts)
+    together, apart = actor_features(one, same), actor_features(one, other)
+    assert together["lead_actors_known"] == apart["lead_actors_known"] == 1.0
+    assert together["main_actor_shared"] == 1.0 and apart["main_actor_shared"] == 0.0, (one.main_actor, other.main_actor)
+    assert together["lead_actors_min"] > apart["lead_actors_min"], (one.lead_actors, same.lead_actors, other.lead_actors)
+    assert actor_features(other, one) == apart  # symmetric

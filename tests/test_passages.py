@@ -73,6 +73,13 @@ def test_similar_keeps_passage_vectors_in_the_store(tmp_path, demo):
         assert [h["overall"] for h in again] == [h["overall"] for h in hits]
 
 
+#: The demo corpus has pairs same-story-v2 is unsure of in a store; same-story-v3, which judges each pair
+#: among its neighbours there, is sure of them all. The cascade is the same for both, so the tests of
+#: what a store does with it use v2 (a store keeps its model). same-story-v4 is
+#: sure of bridge-closure-2024's pairs even judged alone.
+CASCADE_MODEL = "same-story-v2"
+
+
 def test_the_clustering_judges_only_unsure_pairs_again_with_passage_vectors(demo):
     """The same-story cascade (group/cluster.py, Judge): pairs the cheap judgement is sure of keep it, and
     only same-language pairs inside UNSURE cost passage vectors."""
@@ -80,14 +87,14 @@ def test_the_clustering_judges_only_unsure_pairs_again_with_passage_vectors(demo
 
     x = _fresh(demo["bridge-closure-2024_coastal-herald.md"])
     others = [_fresh(a) for k, a in sorted(demo.items()) if k != "bridge-closure-2024_coastal-herald.md"]
-    cheap = Judge(passages=False)
-    assert cheap.model.reads_passages  # the default model can use them
+    cheap = Judge(name=CASCADE_MODEL, passages=False)
+    assert cheap.model.reads_passages
     p0 = cheap.probabilities(x, others)
     assert cheap.cost()["pairs_rejudged_with_passages"] == 0 and all(o.passage_vector is None for o in others)
     unsure = [i for i, o in enumerate(others) if o.language == x.language and UNSURE[0] < p0[i] < UNSURE[1]]
     assert unsure  # the rewrite of another year's closure: same bridge, same wording, another event
 
-    judge = Judge()
+    judge = Judge(name=CASCADE_MODEL)
     p = judge.probabilities(x, others)
     assert judge.cost() == {"pairs_judged": len(others), "pairs_rejudged_with_passages": len(unsure),
                             "passage_vectors_made": 1 + len(unsure)}
@@ -96,12 +103,6 @@ def test_the_clustering_judges_only_unsure_pairs_again_with_passage_vectors(demo
     assert [i for i, o in enumerate(others) if o.passage_vector is not None] == unsure
     judge.probabilities(x, others)  # the vectors are on the analyses now: nothing made again
     assert judge.cost()["passage_vectors_made"] == 1 + len(unsure)
-
-
-#: The demo corpus has pairs same-story-v2 is unsure of in a store; same-story-v3, which judges each pair
-#: among its neighbours there, is sure of them all. The cascade is the same for both, so the tests of
-#: what a store does with it use a store made with v2 (a store keeps its model).
-CASCADE_MODEL = "same-story-v2"
 
 
 def test_a_store_keeps_the_vectors_its_cascade_made(tmp_path, demo):

@@ -186,12 +186,17 @@ def test_articles_sent_as_urls_are_fetched(client, tmp_path):
 
 
 def test_a_service_started_with_passages_groups_with_the_cascade(tmp_path):
-    """`serve --passages`: a batch's response counts the pairs judged again with passage vectors."""
+    """`serve --passages`: a batch's response counts the pairs judged again with passage vectors. (Stores
+    made with the model that is unsure of some demo pairs: see test_passages.CASCADE_MODEL.)"""
+    from samestory.group.store import Store
+
     from .conftest import DEMO
+    from .test_passages import CASCADE_MODEL
 
     arts = [{"content": p.read_text(encoding="utf-8"), "name": p.name}
             for p in sorted(DEMO.iterdir()) if p.name.startswith("bridge") and p.suffix in (".txt", ".md")]
     for passages in (False, True):
+        Store(tmp_path / str(passages), same_story=CASCADE_MODEL).close()  # a store keeps its model
         with TestClient(create_app(Settings(store=tmp_path / str(passages), passages=passages))) as c:
             body = c.post("/v1/articles", json={"articles": arts}).json()
             assert body["added"] == len(arts), body

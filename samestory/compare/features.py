@@ -80,6 +80,9 @@ class Profile:
     days: set
     years: set
     numbers: set
+    names: dict[str, frozenset]  # every actor's name (its key less the label) → its words
+    lead_actors: list[str]  # names of the actors the lead mentions
+    main_actor: str | None  # name of the actor mentioned most
 
 
 _PROFILE = "_compare_profile"
@@ -95,9 +98,49 @@ def profile(a: Analysis) -> Profile:
                     entities=ents, rare=_rare_entities(a), top3={k for k, _ in ents["all"].most_common(3)},
                     countries=countries(a), published=parse_published(a.published),
                     days={d.value for d in a.dates if d.granularity == "day"}, years={d.value[:4] for d in a.dates},
-                    numbers={(n.value, n.context) for n in a.numbers})
+                    numbers={(n.value, n.context) for n in a.numbers}, **_actors(a))
         a.__dict__[_PROFILE] = p
     return p
+
+
+def _actors(a: Analysis) -> dict[str, Any]:
+    """Who the article is about: its actors (people, organisations, named groups; not places) by name,
+    those its lead mentions, and the one it mentions most (ties: the earlier)."""
+    actors = [e for e in a.entities if e.label in ENTITY_LABELS]
+    names = {_name(e.key): frozenset(_name(e.key).split()) for e in actors}
+    lead = sorted({_name(e.key) for e in actors if e.sentences and min(e.sentences) < LEAD})
+    main = min(actors, key=lambda e: (-e.count, min(e.sentences, default=0)), default=None)
+    return {"names": names, "lead_actors": lead, "main_actor": _name(main.key) if main else None}
+
+
+def _name(key: str) -> str:
+    return key.split(":", 1)[-1]
+
+
+def _named_in(name: str, other: Profile) -> bool:
+    """Whether ``other`` names the actor ``name``: the same name, or one whose words hold the other's
+    ("Chargers" and "San Diego Chargers"), whatever label each side's recogniser gave it."""
+    if name in other.names:
+        return True
+    words = frozenset(name.split())
+    return any(words <= w or w <= words for w in other.names.values() if w)
+
+
+def actor_features(pa: Profile, pb: Profile) -> dict[str, float]:
+    """Whether the two tell of the same actors: the share of each lead's actors the other names (min,
+    max) and whether each one's main actor is named by the other (min). Two events of one kind (two
+    players arrested for drunk driving, two clubs' offers to one player) share the setting but not the
+    one the story is about."""
+    known = bool(pa.lead_actors) and bool(pb.lead_actors)
+    f = {"lead_actors_known": float(known)}
+    if known:
+        ca = sum(_named_in(n, pb) for n in pa.lead_actors) / len(pa.lead_actors)
+        cb = sum(_named_in(n, pa) for n in pb.lead_actors) / len(pb.lead_actors)
+        f["lead_actors_min"], f["lead_actors_max"] = min(ca, cb), max(ca, cb)
+        f["main_actor_shared"] = float(_named_in(pa.main_actor, pb) and _named_in(pb.main_actor, pa))
+    else:
+        f["lead_actors_min"] = f["lead_actors_max"] = f["main_actor_shared"] = 0.0
+    return f
 
 
 def passage_cos(a: Analysis, b: Analysis) -> float:
@@ -178,6 +221,7 @@ def compute(a: Analysis, b: Analysis, al: Alignment, passages: bool = True,
         f[f"ent_{name}_j"], f[f"ent_{name}_oc"] = _overlap(set(ca), set(cb))
     f["ent_rare_wj"] = _weighted_jaccard(pa.rare, pb.rare)
     f["ent_top3_j"] = _overlap(pa.top3, pb.top3)[0]
+    f.update(actor_features(pa, pb))
     f["country_wj"] = _weighted_jaccard(pa.countries, pb.countries)
     f["country_known"] = float(bool(pa.countries) and bool(pb.countries))
 

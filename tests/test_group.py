@@ -319,10 +319,10 @@ class _TableJudge:
         self.table = table
         self.model = SimpleNamespace(reads_contrast=False)  # no neighbourhoods asked for
 
-    def probabilities(self, x, others, centres=None):
+    def pairs(self, pairs, centres=None):
         import numpy as np
 
-        return np.array([self.table[frozenset((x.id, o.id))] for o in others])
+        return np.array([self.table[frozenset((x.id, o.id))] for x, o in pairs])
 
 
 def test_average_linkage_matches_scikit_learn():

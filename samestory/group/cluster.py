@@ -143,20 +143,27 @@ class Judge:
 
     def probabilities(self, x: Analysis, others: list[Analysis],
                       centres: list[np.ndarray | None] | None = None) -> np.ndarray:
-        """``centres``: each pair's neighbourhood centre (compare/features.py, contrast_cos), when the
-        model reads it and the pairs are judged among other articles."""
-        self.pairs_judged += len(others)
-        centres = centres if centres is not None and self.model.reads_contrast else [None] * len(others)
-        rows = [compute(x, o, align(x, o), passages=False, centre=c) for o, c in zip(others, centres)]
-        same = [x.language == o.language for o in others]
+        """``x`` against each of ``others``; ``centres``: each pair's neighbourhood centre
+        (compare/features.py, contrast_cos), when the model reads it and the pairs are judged among other
+        articles."""
+        return self.pairs([(x, o) for o in others], centres)
+
+    def pairs(self, pairs: list[tuple[Analysis, Analysis]],
+              centres: list[np.ndarray | None] | None = None) -> np.ndarray:
+        """Any pairs at once: the model walks its trees once for all of them."""
+        self.pairs_judged += len(pairs)
+        centres = centres if centres is not None and self.model.reads_contrast else [None] * len(pairs)
+        rows = [compute(x, o, align(x, o), passages=False, centre=c) for (x, o), c in zip(pairs, centres)]
+        same = [x.language == o.language for x, o in pairs]
         p = self.model.probabilities(rows, same)
         if not self.cascade:
             return p
         unsure = [i for i, s in enumerate(same) if s and UNSURE[0] < p[i] < UNSURE[1]]
         if unsure:
-            self.vectors_made += passage_vectors.ensure([x, *(others[i] for i in unsure)], self.table)
+            need = list({id(a): a for i in unsure for a in pairs[i]}.values())
+            self.vectors_made += passage_vectors.ensure(need, self.table)
             for i in unsure:
-                rows[i][PASSAGE_FEATURE] = passage_cos(x, others[i])
+                rows[i][PASSAGE_FEATURE] = passage_cos(*pairs[i])
             p[unsure] = self.model.probabilities([rows[i] for i in unsure], [True] * len(unsure))
             self.pairs_rejudged += len(unsure)
         return p
@@ -202,18 +209,20 @@ class Clusterer:
         return near
 
     def _probabilities(self, key: int, others: list[int]) -> np.ndarray:
-        """The judge's same-story probabilities of ``key`` against ``others``, each pair judged among
-        its neighbourhood (both sides' nearest stored articles) when the model reads it."""
-        x = self._get(key)
+        """The judge's same-story probabilities of ``key`` against ``others`` (see _pair_probabilities)."""
+        return self._pair_probabilities([(key, o) for o in others])
+
+    def _pair_probabilities(self, pairs: list[tuple[int, int]]) -> np.ndarray:
+        """The judge's same-story probabilities of the pairs of keys, in one call, each pair judged
+        among its neighbourhood (both sides' nearest stored articles) when the model reads it."""
         centres = None
         if self.judge.model.reads_contrast:
-            mine = self._neighbours(key)
-            nears = [sorted((mine | self._neighbours(o)) - {key, o}) for o in others]
+            nears = [sorted((self._neighbours(x) | self._neighbours(o)) - {x, o}) for x, o in pairs]
             keys = sorted(set().union(*nears))  # one read of the index for all the pairs
             at = {k: i for i, k in enumerate(keys)}
             V = self.index.vectors(keys)
             centres = [neighbourhood_centre(V[[at[k] for k in near]]) for near in nears]
-        return self.judge.probabilities(x, [self._get(o) for o in others], centres)
+        return self.judge.pairs([(self._get(x), self._get(o)) for x, o in pairs], centres)
 
     def _add(self, key: int, a: Analysis) -> Decision:
         vec = a.doc_vector()
@@ -286,14 +295,11 @@ class Clusterer:
         rest = [m for m in members if m not in placed]
         if rest:
             flat = [m for r in reps for m in r]
-            for m in rest:
-                p = self._probabilities(m, flat)
-                scored += len(flat)
-                means, at = [], 0
-                for r in reps:
-                    means.append(float(p[at:at + len(r)].mean()))
-                    at += len(r)
-                groups[int(np.argmax(means))].append(m)
+            p = self._pair_probabilities([(m, f) for m in rest for f in flat]).reshape(len(rest), len(flat))
+            scored += p.size
+            ends = np.cumsum([len(r) for r in reps])[:-1]
+            for m, row in zip(rest, p):
+                groups[int(np.argmax([part.mean() for part in np.split(row, ends)]))].append(m)
         groups.sort(key=lambda g: (-len(g), min(g)))
         keep, splits = groups[0], []
         index = {m: i for i, m in enumerate(sample)}
@@ -353,18 +359,18 @@ class Clusterer:
         """Symmetric same-story probabilities between the analyses of ``keys`` (diagonal 1)."""
         n = len(keys)
         P = np.eye(n)
-        for i in range(n - 1):
-            p = self._probabilities(keys[i], keys[i + 1:])
-            P[i, i + 1:] = p
-            P[i + 1:, i] = p
+        upper = np.triu_indices(n, 1)
+        if n > 1:
+            P[upper] = self._pair_probabilities([(keys[i], keys[j]) for i, j in zip(*upper)])
+            P[upper[1], upper[0]] = P[upper]
         return P
 
     def story_link(self, s1: int, s2: int) -> tuple[float, int]:
         """Mean same-story probability over sampled pairs across two stories, and the pairs scored."""
         left = _sample(self.members[s1], [], MERGE_SAMPLE)
         right = _sample(self.members[s2], [], MERGE_SAMPLE)
-        ps = [self._probabilities(m, right) for m in left]
-        return float(np.mean(np.concatenate(ps))), len(left) * len(right)
+        p = self._pair_probabilities([(m, o) for m in left for o in right])
+        return float(np.mean(p)), len(left) * len(right)
 
     def _found(self, key: int) -> int:
         story = self.next_story

@@ -204,8 +204,10 @@ class Clusterer:
         """The ``CONTEXT_NEIGHBOURS`` stored articles nearest to ``key``'s (itself left out)."""
         near = self._hoods.get(key)
         if near is None:
-            vec = self._pending[1].doc_vector() if self._pending and self._pending[0] == key else self.index.vectors([key])[0]
-            near = self._hoods.put(key, [(k, c) for k, c in self.index.search(vec, CONTEXT_NEIGHBOURS + 1) if k != key])
+            pending = self._pending is not None and self._pending[0] == key
+            vec = self._get(key).doc_vector() if pending else self.index.vectors([key])[0]
+            hits = self.index.search(vec, CONTEXT_NEIGHBOURS + 1)
+            near = self._hoods.put(key, [(k, c) for k, c in hits if k != key])
         return near
 
     def _probabilities(self, key: int, others: list[int]) -> np.ndarray:
@@ -429,12 +431,10 @@ class Neighbourhoods:
             if got is None or other == key:
                 continue
             keys, cosines = got
-            if len(keys) < self.k:
-                at = int(np.searchsorted(-cosines, -cos, side="right"))
-                self._near[other] = (np.insert(keys, at, key), np.insert(cosines, at, cos))
-            elif cos > cosines[-1]:
-                at = int(np.searchsorted(-cosines, -cos, side="right"))
-                self._near[other] = (np.insert(keys, at, key)[:-1], np.insert(cosines, at, cos)[:-1])
+            if len(keys) == self.k and cos <= cosines[-1]:
+                continue  # farther than all its neighbours
+            at = int(np.searchsorted(-cosines, -cos, side="right"))
+            self._near[other] = (np.insert(keys, at, key)[:self.k], np.insert(cosines, at, cos)[:self.k])
 
 
 def cluster(analyses: list[Analysis], judge: Judge | None = None) -> list[int]:

@@ -34,6 +34,16 @@ def test_dates_in_other_languages_and_without_publication_date():
     assert [(d.text, d.value) for d in none] == [("2014", "2014")]  # "Sunday" cannot be resolved: dropped
 
 
+def test_dates_without_publication_date_resolve_against_the_texts_own_full_date():
+    got = find_dates(_sents("Posted 11/27/2005. A quake struck the island on Saturday.",
+                            "On Nov. 26 it was felt in Oman; the 1997 quake was stronger."), "en", None)
+    assert [(d.text, d.value) for d in got] == [("11/27/2005", "2005-11-27"), ("Saturday", "2005-11-26"),
+                                                 ("Nov. 26", "2005-11-26"), ("1997", "1997")]
+    # no full date stated: "June 13" has no year to take (today's would be a guess), so it is dropped
+    bare = find_dates(_sents("The hearing on June 13 was about the 2014 sanctions."), "en", None)
+    assert [(d.text, d.value) for d in bare] == [("2014", "2014")]
+
+
 def _m(text, label, sentence=0):
     return Mention(text, label, sentence * 100, sentence * 100 + len(text), sentence)
 

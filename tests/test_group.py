@@ -234,10 +234,16 @@ def test_bcubed_by_hand():
 #: means rose from 0.915/0.894 to 0.925/0.908; the cascade's stayed (0.927/0.910 to 0.930/0.914 over
 #: the same four), its file order moving down within noise (0.939/0.923 to 0.936/0.922). The floors
 #: are the new figures, the cascade's file-order floor lowered to its new figure for that reason.
-CLUSTER_FLOORS = {"bcubed_f1": 0.932, "ari": 0.916}
-SHUFFLED_FLOORS = {"bcubed_f1": 0.914, "ari": 0.893}
-PASSAGE_FLOORS = {"bcubed_f1": 0.936, "ari": 0.922}
-PASSAGE_SHUFFLED_FLOORS = {"bcubed_f1": 0.923, "ari": 0.906}
+#: analyser-v4 (a date that names no year is no longer resolved against today when the text has no
+#: publication date; analyse/dates.py) with same-story-v5 (v4's features retrained on those analyses):
+#: 0.936/0.915 in file order, 0.914/0.895 shuffled; cascade 0.940/0.926 and 0.908/0.889. Over file order
+#: and seeds 1-3 the means moved within noise, 0.925/0.908 to 0.923/0.901 (cascade 0.930/0.915 to
+#: 0.927/0.909). The floors are the new figures: the ARI in file order and the cascade's shuffled figures
+#: are lower, for a correction of the analyses, not a change of the clustering.
+CLUSTER_FLOORS = {"bcubed_f1": 0.936, "ari": 0.915}
+SHUFFLED_FLOORS = {"bcubed_f1": 0.914, "ari": 0.895}
+PASSAGE_FLOORS = {"bcubed_f1": 0.940, "ari": 0.926}
+PASSAGE_SHUFFLED_FLOORS = {"bcubed_f1": 0.908, "ari": 0.889}
 
 
 @pytest.mark.data
@@ -248,17 +254,15 @@ def test_ecbplus_clustering_cross_validated(analyser):
     arts, gold, topic, skipped = load_documents(str(need(DATA / "ecbplus_dev" / "documents.jsonl")))
     assert len(skipped) <= 4
     res = cross_validate(analyser.with_passages(analyser.analyse_many(arts)), gold, topic, 5, passages=True)
-    # spanning: stories holding documents of two topics (never the same event). The cascade with
-    # same-story-v4 makes one in file order: a deputy's shooting (topic 16) joins the story of an arrest
-    # for a 1967 double murder (topic 22), one document of 768, counted in its BCubed and ARI above; the
-    # plain clustering makes none, and neither did same-story-v3's cascade.
-    for figures, floors, shuffled_floors, spanning in ((res, CLUSTER_FLOORS, SHUFFLED_FLOORS, 0),
-                                                       (res["with_passages"], PASSAGE_FLOORS, PASSAGE_SHUFFLED_FLOORS, 1)):
+    # no story may hold documents of two topics (never the same event). same-story-v4's cascade made one
+    # in file order and this gate allowed it that one; v5's makes none, so the gate is strict again.
+    for figures, floors, shuffled_floors in ((res, CLUSTER_FLOORS, SHUFFLED_FLOORS),
+                                             (res["with_passages"], PASSAGE_FLOORS, PASSAGE_SHUFFLED_FLOORS)):
         for k, floor in floors.items():
             assert figures[k] >= floor - 0.02, (k, figures[k])
         for k, floor in shuffled_floors.items():
             assert figures["shuffled_order"][k] >= floor - 0.02, (k, figures["shuffled_order"][k])
-        assert figures["stories_spanning_topics"] <= spanning
+        assert figures["stories_spanning_topics"] == 0
     assert res["cost"]["pairs_rejudged_with_passages"] == 0 < res["with_passages"]["cost"]["pairs_rejudged_with_passages"]
 
 

@@ -4,7 +4,13 @@ Candidates are found with patterns built from dateparser's own locale data (mont
 relative words such as "yesterday" or "last week", in every language dateparser knows) plus numeric
 forms and four-digit years; each candidate is then resolved by dateparser with the publication date as
 the reference, preferring the past (news reports what happened): "Sunday" in an article of Tuesday
-10 Nov 2020 is 2020-11-08. Relative mentions are dropped when the publication date is unknown.
+10 Nov 2020 is 2020-11-08.
+
+A mention that does not say its year ("Sunday", "last week", "June 13") needs a reference date. Without
+a publication date, the reference is the latest full date the text itself states ("Posted 11/27/2005",
+"on March 3, 2009"): the article was written on or after it, most often the same week. A text that
+states no full date gets none of these mentions: resolved against today, "June 13" in a report of 2008
+would read as this year's June.
 """
 
 from __future__ import annotations
@@ -115,21 +121,36 @@ def _resolve(text: str, lang: str, base: dt.date | None) -> tuple[str, str] | No
 
 
 
+def _states_year(text: str) -> bool:
+    """Whether a date mention says its year: a four-digit year, or a numeric date ("12/16/08")."""
+    return bool(re.search(_YEAR, text) or re.fullmatch(r"\d{1,2}[/.]\d{1,2}[/.]\d{2}", text))
+
+
 def find_dates(sentences: list[Sentence], lang: str, published: dt.date | None) -> list[DateMention]:
+    """The dates the sentences mention, in reading order, resolved against ``published`` (else against
+    the latest full date the text states; see the module docstring)."""
     pat = _pattern(lang)
+    found = [(s.index, m.group(0).strip(" ,.")) for s in sentences for m in pat.finditer(s.text)]
+    resolved: dict[int, tuple[str, str]] = {}
+    for i, (_, text) in enumerate(found):  # mentions that say their year need no reference
+        if re.fullmatch(_YEAR, text):
+            resolved[i] = (text, "year")
+        elif _states_year(text):
+            got = _resolve(text, lang, published)
+            if got is not None:
+                resolved[i] = got
+    reference = published
+    if reference is None:
+        stated = [v for v, g in resolved.values() if g == "day"]
+        reference = dt.date.fromisoformat(max(stated)) if stated else None
     out: list[DateMention] = []
-    for s in sentences:
-        for m in pat.finditer(s.text):
-            text = m.group(0).strip(" ,.")
-            relative = not re.search(r"\d", text)
-            if relative and published is None:
-                continue
-            if re.fullmatch(_YEAR, text):
-                value, gran = text, "year"
-            else:
-                got = _resolve(text, lang, published)
-                if got is None:
-                    continue
-                value, gran = got
-            out.append(DateMention(text=text, sentence=s.index, value=value, granularity=gran, relative=relative))
+    for i, (sentence, text) in enumerate(found):
+        got = resolved.get(i)
+        if got is None and reference is not None and not _states_year(text):
+            got = _resolve(text, lang, reference)
+        if got is None:
+            continue
+        value, gran = got
+        out.append(DateMention(text=text, sentence=sentence, value=value, granularity=gran,
+                               relative=not re.search(r"\d", text)))
     return out

@@ -31,7 +31,7 @@ from ..model import DIMENSIONS
 from .features import CONTRAST_FEATURE, PASSAGE_FEATURE
 
 DEFAULT_SCORER = "scorer-v3"
-DEFAULT_SAME_STORY = "same-story-v4"
+DEFAULT_SAME_STORY = "same-story-v5"
 #: Features that compare wording, so mean nothing across two languages. The same-story model is
 #: trained with copies of its pairs where these are missing, and sees them missing for such pairs.
 LANGUAGE_BOUND = ("terms_cos", "shingle_min", "shingle_max", "aligned_lexical")

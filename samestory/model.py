@@ -98,7 +98,7 @@ class Entity:
 class DateMention:
     text: str
     sentence: int
-    value: str  # resolved ISO date (YYYY-MM-DD, YYYY-MM or YYYY per granularity)
+    value: str  # resolved ISO date (YYYY-MM-DD, YYYY-MM or YYYY per granularity; --MM-DD: a day, year unknown)
     granularity: str  # day, month, year
     relative: bool  # resolved against the publication date ("Sunday", "last week")
 

@@ -39,9 +39,9 @@ def test_dates_without_publication_date_resolve_against_the_texts_own_full_date(
                             "On Nov. 26 it was felt in Oman; the 1997 quake was stronger."), "en", None)
     assert [(d.text, d.value) for d in got] == [("11/27/2005", "2005-11-27"), ("Saturday", "2005-11-26"),
                                                  ("Nov. 26", "2005-11-26"), ("1997", "1997")]
-    # no full date stated: "June 13" has no year to take (today's would be a guess), so it is dropped
-    bare = find_dates(_sents("The hearing on June 13 was about the 2014 sanctions."), "en", None)
-    assert [(d.text, d.value) for d in bare] == [("2014", "2014")]
+    # no full date stated: "June 13" has no year to take (today's would be a guess) and "Sunday" no week
+    bare = find_dates(_sents("The hearing on June 13 was about the 2014 sanctions.", "They met on Sunday."), "en", None)
+    assert [(d.text, d.value, d.granularity) for d in bare] == [("June 13", "--06-13", "day"), ("2014", "2014", "year")]
 
 
 def _m(text, label, sentence=0):

@@ -72,6 +72,23 @@ def test_number_discrepancy_between_aligned_sentences(demo):
     assert any(d.kind == "number" and d.a == "4,200 children" and d.b == "3,900 children" for d in c.discrepancies)
 
 
+def test_a_day_without_its_year_is_no_date_discrepancy():
+    """An undated article that gives the day and month only ("--06-13": the year is unknown) agrees with
+    one that gives the full date; a different day is still a discrepancy."""
+    from samestory.analyse import analyse
+    from samestory.read import read_text
+
+    lead = "The harbour authority closed the north pier on {} after a crane toppled into the water."
+    rest = (" Divers from the port brigade searched the berth for most of the afternoon."
+            " The operator of the crane said its brakes had been inspected in the spring.")
+    undated = analyse(read_text(lead.format("June 13") + rest, title="Pier closed after crane falls"))
+    assert [d.value for d in undated.dates] == ["--06-13"]
+    same = analyse(read_text(lead.format("June 13, 2008") + rest, title="Pier closed after crane falls"))
+    other = analyse(read_text(lead.format("June 14, 2008") + rest, title="Pier closed after crane falls"))
+    assert not [d for d in compare(undated, same).discrepancies if d.kind == "date"]
+    assert [d for d in compare(undated, other).discrepancies if d.kind == "date"]
+
+
 def test_version_mismatch_is_refused(seeds):
     import copy
 

@@ -8,9 +8,10 @@ the reference, preferring the past (news reports what happened): "Sunday" in an 
 
 A mention that does not say its year ("Sunday", "last week", "June 13") needs a reference date. Without
 a publication date, the reference is the latest full date the text itself states ("Posted 11/27/2005",
-"on March 3, 2009"): the article was written on or after it, most often the same week. A text that
-states no full date gets none of these mentions: resolved against today, "June 13" in a report of 2008
-would read as this year's June.
+"on March 3, 2009"): the article was written on or after it, most often the same week. In a text that
+states no full date, a day and month keep their year unknown, written the ISO 8601 way for a date
+without a year ("June 13" → ``--06-13``): resolved against today, a report of 2008 would read as this
+year's June. A weekday or "last week" cannot be placed at all there and is dropped.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from ..language import DATE_LANGUAGES
 from ..model import DateMention, Sentence
 
 _YEAR = r"(?:1[89]\d\d|20\d\d)"
+#: Resolves a day and month whose year is unknown (a leap year, so that 29 February is a date).
+_ANY_YEAR = dt.date(2000, 12, 31)
 _DAYNUM = r"\d{1,2}(?:st|nd|rd|th|º|er)?\.?"
 _LINK = r"(?:\s+(?:de|del|of)\s+|,?\s+)"
 
@@ -146,8 +149,12 @@ def find_dates(sentences: list[Sentence], lang: str, published: dt.date | None) 
     out: list[DateMention] = []
     for i, (sentence, text) in enumerate(found):
         got = resolved.get(i)
-        if got is None and reference is not None and not _states_year(text):
-            got = _resolve(text, lang, reference)
+        if got is None and not _states_year(text):
+            if reference is not None:
+                got = _resolve(text, lang, reference)
+            elif re.search(r"\d", text):  # a day and month, year unknown
+                got = _resolve(text, lang, _ANY_YEAR)
+                got = ("--" + got[0][5:], "day") if got and got[1] == "day" else None
         if got is None:
             continue
         value, gran = got

@@ -19,9 +19,12 @@ MARGIN = 0.02
 # scorer-v1 (trees only) recorded 0.785 overall; re-measured on today's analyses it is 0.800. scorer-v2 adds
 # the ridge half of the blend (compare/train.py) and every floor rose. scorer-v3 adds the passage vectors'
 # cosine (multilingual-e5, analyse/passages.py): overall 0.811 -> 0.827, en-en 0.851 -> 0.872; style moved
-# 0.507 -> 0.503 (within noise), and its floor follows.
-FLOORS = {"overall": 0.827, "en-en": 0.872, "es-es": 0.815, "tr-tr": 0.825, "ar-ar": 0.786, "fr-fr": 0.806,
-          "entities": 0.808, "narrative": 0.800, "geography": 0.639, "time": 0.412, "style": 0.503, "tone": 0.493}
+# 0.507 -> 0.503 (within noise), and its floor follows. analyser-v4 (dates in articles without a
+# publication date no longer resolved against today; analyse/dates.py) moved the retrained CV by at most
+# 0.005: overall 0.827 -> 0.825, en-en 0.872 -> 0.870, es-es 0.815 -> 0.813, ar-ar 0.786 -> 0.781, fr-fr
+# 0.806 -> 0.809; the floors are the new figures, lowered for a correction of the analyses.
+FLOORS = {"overall": 0.825, "en-en": 0.870, "es-es": 0.813, "tr-tr": 0.825, "ar-ar": 0.781, "fr-fr": 0.809,
+          "entities": 0.808, "narrative": 0.799, "geography": 0.637, "time": 0.410, "style": 0.509, "tone": 0.495}
 
 pytestmark = [pytest.mark.data, pytest.mark.slow]
 

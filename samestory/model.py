@@ -100,7 +100,7 @@ class DateMention:
     sentence: int
     value: str  # resolved ISO date (YYYY-MM-DD, YYYY-MM or YYYY per granularity; --MM-DD: a day, year unknown)
     granularity: str  # day, month, year
-    relative: bool  # resolved against the publication date ("Sunday", "last week")
+    relative: bool  # resolved against a reference date: the publication date, else the text's own ("Sunday", "last week")
 
 
 @dataclass

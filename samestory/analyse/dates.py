@@ -27,6 +27,8 @@ from ..model import DateMention, Sentence
 _YEAR = r"(?:1[89]\d\d|20\d\d)"
 #: Resolves a day and month whose year is unknown (a leap year, so that 29 February is a date).
 _ANY_YEAR = dt.date(2000, 12, 31)
+#: How a day whose year is unknown begins its value: ISO 8601's ``--MM-DD``.
+YEAR_UNKNOWN = "--"
 _DAYNUM = r"\d{1,2}(?:st|nd|rd|th|º|er)?\.?"
 _LINK = r"(?:\s+(?:de|del|of)\s+|,?\s+)"
 
@@ -124,6 +126,17 @@ def _resolve(text: str, lang: str, base: dt.date | None) -> tuple[str, str] | No
 
 
 
+def year_known(value: str) -> bool:
+    """Whether a DateMention value has its year (not ``--MM-DD``)."""
+    return not value.startswith(YEAR_UNKNOWN)
+
+
+def same_day(x: str, y: str) -> bool:
+    """Whether two day values may be the same day: equal, or the same day and month when one of them
+    has no year."""
+    return x == y or ((not year_known(x) or not year_known(y)) and x[-5:] == y[-5:])
+
+
 def _states_year(text: str) -> bool:
     """Whether a date mention says its year: a four-digit year, or a numeric date ("12/16/08")."""
     return bool(re.search(_YEAR, text) or re.fullmatch(r"\d{1,2}[/.]\d{1,2}[/.]\d{2}", text))
@@ -133,12 +146,13 @@ def find_dates(sentences: list[Sentence], lang: str, published: dt.date | None) 
     """The dates the sentences mention, in reading order, resolved against ``published`` (else against
     the latest full date the text states; see the module docstring)."""
     pat = _pattern(lang)
-    found = [(s.index, m.group(0).strip(" ,.")) for s in sentences for m in pat.finditer(s.text)]
+    found = [(s.index, text, _states_year(text))
+             for s in sentences for text in (m.group(0).strip(" ,.") for m in pat.finditer(s.text))]
     resolved: dict[int, tuple[str, str]] = {}
-    for i, (_, text) in enumerate(found):  # mentions that say their year need no reference
+    for i, (_, text, states) in enumerate(found):  # mentions that say their year need no reference
         if re.fullmatch(_YEAR, text):
             resolved[i] = (text, "year")
-        elif _states_year(text):
+        elif states:
             got = _resolve(text, lang, published)
             if got is not None:
                 resolved[i] = got
@@ -147,14 +161,14 @@ def find_dates(sentences: list[Sentence], lang: str, published: dt.date | None) 
         stated = [v for v, g in resolved.values() if g == "day"]
         reference = dt.date.fromisoformat(max(stated)) if stated else None
     out: list[DateMention] = []
-    for i, (sentence, text) in enumerate(found):
+    for i, (sentence, text, states) in enumerate(found):
         got = resolved.get(i)
-        if got is None and not _states_year(text):
+        if got is None and not states:
             if reference is not None:
                 got = _resolve(text, lang, reference)
             elif re.search(r"\d", text):  # a day and month, year unknown
                 got = _resolve(text, lang, _ANY_YEAR)
-                got = ("--" + got[0][5:], "day") if got and got[1] == "day" else None
+                got = (YEAR_UNKNOWN + got[0][5:], "day") if got and got[1] == "day" else None
         if got is None:
             continue
         value, gran = got

@@ -9,6 +9,7 @@ from typing import Any
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
+from ..analyse.dates import same_day
 from ..model import AlignedPair, Analysis, Discrepancy, Entity, QuoteMatch, Substitution
 from .features import ENTITY_LABELS, quote_pairs
 
@@ -92,16 +93,10 @@ def discrepancies(a: Analysis, b: Analysis, aligned: list[AlignedPair]) -> list[
                                        f"“{p.a_text}” ↔ “{p.b_text}”"))
         da = {d.value for d in dates_a.get(p.a, []) if d.granularity == "day"}
         db = {d.value for d in dates_b.get(p.b, []) if d.granularity == "day"}
-        if da and db and not any(_same_day(x, y) for x in da for y in db):
+        if da and db and not any(same_day(x, y) for x in da for y in db):
             out.append(Discrepancy("date", "event date", ", ".join(sorted(da)), ", ".join(sorted(db)),
                                    f"“{p.a_text}” ↔ “{p.b_text}”"))
     return out
-
-
-def _same_day(x: str, y: str) -> bool:
-    """Two day values that may be the same day: equal, or the same day and month when one has no year
-    (``--MM-DD``, analyse/dates.py)."""
-    return x == y or ((x[0] == "-" or y[0] == "-") and x[-5:] == y[-5:])
 
 
 def _by_sentence(items: list[Any]) -> dict[int, list[Any]]:

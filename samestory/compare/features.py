@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from ..analyse.dates import parse_published
+from ..analyse.dates import parse_published, year_known
 from ..analyse import terms
 from ..analyse.fingerprints import containment
 from ..model import Analysis
@@ -97,7 +97,7 @@ def profile(a: Analysis) -> Profile:
         p = Profile(doc=a.doc_vector(), lead=lead, title=a.title_vector if a.title_vector is not None else lead,
                     entities=ents, rare=_rare_entities(a), top3={k for k, _ in ents["all"].most_common(3)},
                     countries=countries(a), published=parse_published(a.published),
-                    days={d.value for d in a.dates if d.granularity == "day"}, years={d.value[:4] for d in a.dates if d.value[0] != "-"},
+                    days={d.value for d in a.dates if d.granularity == "day"}, years={d.value[:4] for d in a.dates if year_known(d.value)},
                     numbers={(n.value, n.context) for n in a.numbers}, **_actors(a))
         a.__dict__[_PROFILE] = p
     return p

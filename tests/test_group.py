@@ -190,6 +190,7 @@ def test_sigkill_mid_ingest_then_rerun_loses_and_duplicates_nothing(tmp_path):
     db.close()
     with Store(store_dir, create=False) as store:
         assert len(store.clusterer.index) == n
+        assert store.unsettled() == []  # the re-run's second look covered the killed batch's stories too
 
 
 @pytest.mark.slow
@@ -331,6 +332,9 @@ class _TableJudge:
         import numpy as np
 
         return np.array([self.table[frozenset((x.id, o.id))] for x, o in pairs])
+
+    def cost(self):
+        return {}
 
 
 def test_average_linkage_matches_scikit_learn():
@@ -523,6 +527,31 @@ def test_settle_records_its_merges_and_a_reopened_store_keeps_them(tmp_path, dem
         assert len(merged) == 1 and merged[0]["other"] == 2
     with Store(tmp_path / "s", read_only=True) as again:
         assert again.clusterer.stories() == {1: [1, 2]} and again.story_ids() == [1]
+
+
+def test_a_batch_cut_short_is_settled_by_the_next_ingest(tmp_path, demo, analyser):
+    """Store.ingest notes the stories each article touches in the article's own transaction (``unsettled``),
+    so a batch cut short before its second look (Ctrl-C here; a kill is the same for SQLite) gets it from
+    the next ingest, even when that one has nothing new to add. The pair is judged apart on arrival (0.3)
+    and together by the time of the re-run (0.8), as in the test above."""
+    a, b = demo["bridge_coastal-herald.md"], demo["bridge_baltic-wire.txt"]
+    judge = _TableJudge({frozenset((a.id, b.id)): 0.3})
+
+    def cut_after_two(art, d):
+        if d is not None and d.story == 2:
+            raise KeyboardInterrupt
+
+    with Store(tmp_path / "s") as store:
+        store.clusterer.judge = judge
+        with pytest.raises(KeyboardInterrupt):
+            store.ingest([a.article, b.article], analyser, on_decision=cut_after_two)
+        assert store.story_ids() == [1, 2] and store.unsettled() == [1, 2]
+    judge.table[frozenset((a.id, b.id))] = 0.8
+    with Store(tmp_path / "s") as again:
+        again.clusterer.judge = judge
+        res = again.ingest([a.article, b.article], analyser)
+        assert (res.added, res.already_stored, res.unsettled_before, res.merges) == (0, 2, 2, 1)
+        assert again.story_ids() == [1] and again.unsettled() == []
 
 
 def test_kept_neighbourhoods_match_a_fresh_search():

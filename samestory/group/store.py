@@ -11,7 +11,9 @@ Crash safety: each article is stored with its story decision in one SQLite trans
 so after a kill the store holds whole articles only; the index file is saved after commits and
 brought up to date from SQLite when the store opens. Ingest is idempotent: an article is keyed by its
 content (text, title, date, language), and one already stored is skipped before it is analysed, so a
-re-run after an interruption picks up where the last one stopped.
+re-run after an interruption picks up where the last one stopped. The stories each article touched are
+noted in its transaction (``unsettled``) until the batch's second look, so the re-run gives a batch cut
+short that look too.
 
 A store is bound to one analyser version and one same-story model (recorded at creation). Opening it
 with another analyser version is an error rather than a silent mix of incomparable vectors; it keeps
@@ -68,6 +70,7 @@ CREATE TABLE IF NOT EXISTS stories (
 CREATE TABLE IF NOT EXISTS events (
   seq INTEGER PRIMARY KEY, time TEXT NOT NULL, kind TEXT NOT NULL, story INTEGER NOT NULL,
   other INTEGER, article INTEGER, link REAL);
+CREATE TABLE IF NOT EXISTS unsettled (story INTEGER PRIMARY KEY);
 """
 
 
@@ -90,6 +93,7 @@ class IngestResult:
     new_stories: int = 0
     merges: int = 0
     splits: int = 0
+    unsettled_before: int = 0  # stories a batch cut short left without the second look, given it by this one
     cost: dict[str, int] = field(default_factory=dict)  # this ingest's same-story judging (Judge.cost)
 
 
@@ -256,6 +260,7 @@ class Store:
                 self._record_merge(now, d.story, gone, rowid, None)
             for sp in d.splits:
                 self._record_split(now, sp, rowid)
+            self.db.executemany("INSERT OR IGNORE INTO unsettled VALUES (?)", [(s,) for s in d.touched])
         self._unsaved += 1
         if self._unsaved >= SAVE_EVERY:
             self.save_index()
@@ -275,9 +280,15 @@ class Store:
         self.db.execute("INSERT INTO events (time, kind, story, other, article, link) VALUES (?,?,?,?,?,?)",
                         (now, "split", sp.story, sp.new, article, sp.link))
 
+    def unsettled(self) -> list[int]:
+        """The stories touched by stored articles that have not had the second look yet (``settle``): the
+        last batch's until it ends, and those of a batch cut short (Ctrl-C, a crash) until the next ingest."""
+        return [s for (s,) in self.db.execute("SELECT story FROM unsettled ORDER BY story")]
+
     def settle(self, stories: list[int] | None = None) -> tuple[int, int]:
-        """The clustering's second look at ``stories`` (group/cluster.py, Clusterer.settle), its merges
-        and splits recorded in one transaction (events without an article). Returns (merges, splits)."""
+        """The clustering's second look at ``stories`` (all when None; group/cluster.py, Clusterer.settle),
+        its merges and splits recorded in one transaction (events without an article) that also takes
+        them off ``unsettled``. Returns (merges, splits)."""
         if self.read_only:
             raise StoreError(f"{self.dir}: opened read-only")
         merges, splits, _ = self.clusterer.settle(stories)
@@ -287,13 +298,18 @@ class Store:
                 self._record_split(now, sp, None)
             for m in merges:
                 self._record_merge(now, m.story, m.gone, None, m.link)
+            if stories is None:
+                self.db.execute("DELETE FROM unsettled")
+            else:
+                self.db.executemany("DELETE FROM unsettled WHERE story=?", [(s,) for s in stories])
         return len(merges), len(splits)
 
     def ingest(self, articles: Iterable[Article], analyser: Analyser, *,
                on_decision: Callable[[Article, Decision | None], None] | None = None,
                lock: AbstractContextManager = nullcontext(), settle: bool = True) -> IngestResult:
         """Analyse and store articles, skipping those already stored (before analysing them), then settle
-        the stories the batch touched (``settle``: Clusterer.settle; a batch cut short is not settled).
+        the stories the batch touched (``settle``: Clusterer.settle) with any left unsettled by a batch cut
+        short before (``unsettled``: each article's stories are noted in its own transaction).
 
         ``lock`` is held around each use of the store and released while articles are analysed, so
         that other threads sharing the store (the HTTP service) are not held up by the analysis.
@@ -301,6 +317,8 @@ class Store:
         res = IngestResult()
         judge = self.clusterer.judge
         before = judge.cost()
+        with lock:
+            res.unsettled_before = len(self.unsettled())
 
         def fresh() -> Iterator[Article]:
             for art in articles:
@@ -313,7 +331,6 @@ class Store:
                     continue
                 yield art
 
-        touched: set[int] = set()
         try:
             for a in analyser.analyse_many(fresh()):
                 with lock:
@@ -325,12 +342,12 @@ class Store:
                     res.new_stories += d.action == "new"
                     res.merges += len(d.merged)
                     res.splits += len(d.splits)
-                    touched.update(d.touched)
                 if on_decision:
                     on_decision(a.article, d)
-            if touched and settle:
+            if settle:
                 with lock:
-                    merges, splits = self.settle(sorted(touched))
+                    pending = self.unsettled()
+                    merges, splits = self.settle(pending) if pending else (0, 0)
                 res.merges += merges
                 res.splits += splits
         finally:

@@ -66,7 +66,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             cost.update(res.cost)
             summary = {"store": str(store.dir), "added": res.added, "already_stored": res.already_stored,
                        "skipped": len(skipped), "new_stories": res.new_stories, "merges": res.merges,
-                       "splits": res.splits, "articles": len(store), "stories": len(store.story_ids()),
+                       "splits": res.splits, "unsettled_before": res.unsettled_before, "articles": len(store), "stories": len(store.story_ids()),
                        "cost": dict(cost)}
             if revalidation is None:
                 break
@@ -91,6 +91,8 @@ def _ingest_summary(summary: dict, as_json: bool, one_line: bool = False) -> Non
               f"holds {summary['articles']} articles in {summary['stories']} {'story' if summary['stories'] == 1 else 'stories'}."
               + (f" {summary['unchanged_inputs']} of the inputs unchanged since the last round."
                  if summary.get("unchanged_inputs") else "")
+              + (f" {summary['unsettled_before']} {'story' if summary['unsettled_before'] == 1 else 'stories'} left by an "
+                 f"interrupted ingest had their second look." if summary.get("unsettled_before") else "")
               + _cost_text(summary["cost"]))
 
 

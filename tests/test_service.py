@@ -62,6 +62,10 @@ def test_compare_stored_articles(client):
     assert a["id"] == herald and len(a["sentences"]) > 3
     for p in body["comparison"]["aligned"]:  # sentence indices point into the sentences the page shows
         assert a["sentences"][p["a"]] == p["a_text"] and b["sentences"][p["b"]] == p["b_text"]
+    # the passage vectors made for the comparison are kept in the store (as `similar` keeps them), not made per request
+    with Store(client.app.state.service.settings.store, read_only=True) as store:
+        kept = store.passages.get_many([store.analysis(store.rowid_of(i)).article for i in (herald, reprint)])
+    assert all(v is not None for v in kept)
 
 
 def test_compare_content_in_three_forms(client):

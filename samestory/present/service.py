@@ -183,7 +183,12 @@ class Service:
     def compare(self, body: CompareIn) -> dict:
         from ..compare import compare
 
+        from ..analyse import passages
+
         a, b = self.resolve([body.a, body.b], ["a", "b"])
+        if a.language == b.language:  # as `similar`: the passage vectors are kept in the store's table (by content)
+            with self.store_lock:
+                passages.ensure([a, b], self.store.passages)
         c = compare(a, b)
         return {"comparison": c.as_dict(), "articles": [article_view(a), article_view(b)]}
 

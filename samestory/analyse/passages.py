@@ -55,7 +55,14 @@ def encode(articles: list[Article]) -> np.ndarray:
     """Unit-length float32 rows, one per article."""
     if not articles:
         return np.zeros((0, DIM), dtype=np.float32)
-    vecs = np.asarray(_model().passage([passage_text(a) for a in articles]), dtype=np.float32).reshape(len(articles), DIM)
+    from threadpoolctl import threadpool_limits
+
+    model = _model()
+    # THREADS even where the analysis pool has limited this process's thread pools to one (parallel.Pool:
+    # while its workers run, the parent's BLAS must not wait for a core): once loaded, the engine's OpenMP
+    # pool is under that limit too, and a vector took 340 ms instead of 150
+    with threadpool_limits(limits=THREADS, user_api="openmp"):
+        vecs = np.asarray(model.passage([passage_text(a) for a in articles]), dtype=np.float32).reshape(len(articles), DIM)
     return vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
 
 

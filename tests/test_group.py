@@ -170,6 +170,8 @@ def _rerun_adds_the_rest(cmd: list[str], stored: int, n: int) -> None:
     rerun = subprocess.run(cmd + ["--json"], capture_output=True, text=True, timeout=600)
     assert rerun.returncode == 0, rerun.stderr
     assert f'"already_stored": {stored}' in rerun.stdout and f'"added": {n - stored}' in rerun.stdout
+    # the interrupted batch's stories had no second look; the re-run gives it to them
+    assert json.loads(rerun.stdout)["unsettled_before"] >= (1 if stored else 0)
 
 
 @pytest.mark.slow

@@ -91,9 +91,16 @@ def _ingest_summary(summary: dict, as_json: bool, one_line: bool = False) -> Non
               f"holds {summary['articles']} articles in {summary['stories']} {'story' if summary['stories'] == 1 else 'stories'}."
               + (f" {summary['unchanged_inputs']} of the inputs unchanged since the last round."
                  if summary.get("unchanged_inputs") else "")
-              + (f" {summary['unsettled_before']} {'story' if summary['unsettled_before'] == 1 else 'stories'} left by an "
-                 f"interrupted ingest had their second look." if summary.get("unsettled_before") else "")
+              + _unsettled_text(summary.get("unsettled_before", 0))
               + _cost_text(summary["cost"]))
+
+
+def _unsettled_text(n: int) -> str:
+    """Stories an interrupted ingest left without the second look (Store.unsettled), given it by this one."""
+    if not n:
+        return ""
+    return (" 1 story left by an interrupted ingest had its second look." if n == 1 else
+            f" {n} stories left by an interrupted ingest had their second look.")
 
 
 def _cost_text(cost: dict[str, int]) -> str:

@@ -181,9 +181,8 @@ class Service:
         return out
 
     def compare(self, body: CompareIn) -> dict:
-        from ..compare import compare
-
         from ..analyse import passages
+        from ..compare import compare
 
         a, b = self.resolve([body.a, body.b], ["a", "b"])
         if a.language == b.language:  # as `similar`: the passage vectors are kept in the store's table (by content)

@@ -85,6 +85,7 @@ def test_ingest_batch_reports_and_skips_bad_items(client):
     assert r.status_code == 200, r.text
     body = r.json()
     assert (body["added"], body["skipped"]) == (2, 2)
+    assert body["unsettled_before"] >= 4  # the fixture stored the demo with Store.add: no second look until now
     status = [x["status"] for x in body["results"]]
     assert status == ["added", "skipped", "added", "skipped"]
     assert body["results"][1]["error"]["code"] == "bad_input" and body["results"][1]["error"]["source"] == "articles[1]"
@@ -92,6 +93,7 @@ def test_ingest_batch_reports_and_skips_bad_items(client):
     assert client.get("/v1/health").json()["articles"] == before + 2
     again = client.post("/v1/articles", json={"articles": [{"content": FERRY_A}]}).json()
     assert again["already_stored"] == 1 and again["added"] == 0  # idempotent, as the CLI's ingest
+    assert again["unsettled_before"] == 0  # the batch before had its second look
 
 
 def test_stories_story_and_similar(client):

@@ -228,7 +228,7 @@ class Service:
                 results[i]["story"] = self.store.story_of(key)
         ordered = [results[i] for i in sorted(results)]
         count = {s: sum(r["status"] == s for r in ordered) for s in ("added", "already_stored", "skipped")}
-        return {**count, "cost": res.cost, "results": ordered}
+        return {**count, "unsettled_before": res.unsettled_before, "cost": res.cost, "results": ordered}
 
     def stories(self, min_size: int, limit: int, offset: int) -> dict:
         from ..group.story import overview
@@ -298,6 +298,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.post("/v1/articles", responses=ERRORS, tags=["stories"], summary="Ingest a batch of articles",
               description="Bad items are reported in their result (status skipped, with the error) and the rest stored. "
+                          "`unsettled_before`: stories an interrupted batch left without the second look, given it now. "
                           "`cost` counts this batch's same-story judgements: pairs judged, pairs judged again with "
                           "passage vectors and vectors made (both 0 unless the service runs with --passages).")
     def ingest_(body: ArticlesIn) -> JSONResponse:

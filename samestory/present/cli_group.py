@@ -230,7 +230,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                        description="Read, analyse and store articles; each joins a story or founds one, and once "
                                    "they are all in (each round, with --follow), the stories they touched get a second "
                                    "look, among the whole batch: a split, or a merge with a neighbouring story. Articles "
-                                   "already stored are skipped, so an interrupted ingest can simply be run again. "
+                                   "already stored are skipped, so an interrupted ingest can simply be run again: it "
+                                   "adds the rest and gives the interrupted batch's stories their second look. "
                                    "A URL is fetched: a page, a dump or a live RSS/Atom feed (entries that carry only "
                                    "a teaser are read from their linked pages).")
     i.add_argument("paths", nargs="+", help="files, folders, JSON/JSONL dumps, http(s) URLs or - for standard input")

@@ -27,7 +27,7 @@ def test_comparison_contract(seeds):
     assert d["overall"] == d["scores"]["overall"]
     assert d["similarity"] == pytest.approx(similarity_from_overall(d["overall"]), abs=1e-3)
     assert d["relation"] in {r.value for r in Relation}
-    assert d["versions"]["analyser"] and d["versions"]["scorer"] == "scorer-v3" and d["versions"]["embeddings"]
+    assert d["versions"]["analyser"] and d["versions"]["scorer"] == scorer.DEFAULT_SCORER and d["versions"]["embeddings"]
     for p in d["aligned"]:
         assert 0.7 <= p["similarity"] <= 1.0001 and 0 <= p["lexical"] <= 1
     assert all(set(x) == {"a_sentence", "b_sentence", "a", "b"} for x in d["substitutions"])
@@ -49,14 +49,31 @@ def test_demo_relations(demo):
 
 def test_translation_scores_like_its_same_language_twin(demo):
     """The Spanish translation of the Herald's report and the English reprint of it are both copies of one
-    text: their Overall against the Herald must be in the same range. Judged as a same-language pair (no
-    shared words), the translation would look far less similar."""
+    text: against the Herald both must fall in the same band of the SemEval scale, "very similar" (Overall
+    rounds to 1). Judged as a same-language pair (no shared words), the translation would look far less
+    similar. (Until scorer-v3 this asked for the two within 0.3 of each other: the reprint then scored 1.55,
+    inflated by the defect test_an_article_is_most_similar_to_itself checks; the translation scored 1.70.)"""
     herald = demo["bridge_coastal-herald.md"]
     translation = compare(herald, demo["bridge_es_el-observador.json"])
     reprint = compare(herald, demo["bridge_reprint_daily-post.html"])
-    assert abs(translation.overall - reprint.overall) <= 0.3, (translation.overall, reprint.overall)
+    assert translation.overall < 1.5 and reprint.overall < 1.5, (translation.overall, reprint.overall)
     as_if_one_language = scorer.load().predict(translation.features, same_language=True)["overall"]
     assert as_if_one_language - translation.overall >= 0.3, (as_if_one_language, translation.overall)
+
+
+def test_an_article_is_most_similar_to_itself(demo):
+    """An article against itself is at least as similar, in every dimension, as against any other
+    article of the demo corpus, and scores "very similar". (scorer-v3, whose models were free to read more
+    overlap as less similar, scored the Herald's report against itself 1.68 Overall and against an
+    independent report of the same event 1.49.)"""
+    names = sorted(demo)
+    for x in names:
+        itself = compare(demo[x], demo[x]).scores
+        assert itself["overall"] < 1.5, (x, itself)
+        for y in names:
+            if y != x:
+                other = compare(demo[x], demo[y]).scores
+                assert all(itself[d] <= other[d] + 1e-9 for d in DIMENSIONS), (x, y, itself, other)
 
 
 def test_number_discrepancy_between_aligned_sentences(demo):
@@ -99,7 +116,7 @@ def test_version_mismatch_is_refused(seeds):
 
 
 def test_unknown_scorer_lists_available(seeds):
-    with pytest.raises(ModelError, match="available: scorer-v3"):
+    with pytest.raises(ModelError, match=f"available: {scorer.DEFAULT_SCORER}"):
         compare(*seeds, scorer_name="scorer-v9")
 
 
@@ -129,7 +146,8 @@ def test_blend_matches_scikit_learn():
     X = rng.normal(size=(300, 5)) * [1, 10, 0.1, 3, 1]  # unequal scales: the standardisation must carry over
     Xt_far = np.full((1, 5), 50.0)  # beyond the training range: the clipping must carry over too
     y = np.clip(2.5 + 0.3 * X[:, 0] - 0.02 * X[:, 1] + np.tanh(X[:, 3]) + rng.normal(scale=0.2, size=300), 1, 4)
-    models = _fit_one(X, y)
+    names = ["doc_cos", "published_days", "terms_cos", "length_ratio", "shingle_min"]  # similarities constrained
+    models = _fit_one(X, y, names)
     Xt = np.vstack([rng.normal(size=(40, 5)) * [1, 10, 0.1, 3, 1], Xt_far])
     ours = Blend(export_blend(models))
     assert np.allclose(np.clip(ours.predict(Xt), 1, 4), _predict(models, Xt), atol=1e-9)

@@ -8,7 +8,7 @@ import numpy as np
 
 from samestory.analyse import Analyser, passages
 from samestory.analyse.cache import AnalysisCache
-from samestory.compare import compare
+from samestory.compare import compare, scorer
 
 
 def _fresh(a):
@@ -40,10 +40,10 @@ def test_the_cache_keeps_passage_vectors(tmp_path, demo):
 def test_compare_with_and_without_passage_vectors(demo):
     herald, baltic = _fresh(demo["bridge_coastal-herald.md"]), _fresh(demo["bridge_baltic-wire.txt"])
     plain = compare(herald, baltic, passages=False)
-    assert "passage_cos" not in plain.features and plain.versions["scorer"] == "scorer-v3 (without passages)"
+    assert "passage_cos" not in plain.features and plain.versions["scorer"] == f"{scorer.DEFAULT_SCORER} (without passages)"
     assert herald.passage_vector is None  # not made when not asked for
     full = compare(herald, baltic)
-    assert 0 < full.features["passage_cos"] <= 1 and full.versions["scorer"] == "scorer-v3"
+    assert 0 < full.features["passage_cos"] <= 1 and full.versions["scorer"] == scorer.DEFAULT_SCORER
     assert full.versions["passages"] == passages.model_version()
     assert full.relation is plain.relation  # same story either way: that decision does not read the scores
     assert full.scores != plain.scores  # two different models
@@ -52,7 +52,7 @@ def test_compare_with_and_without_passage_vectors(demo):
 def test_pairs_in_two_languages_are_judged_without_passage_vectors(demo):
     herald, spanish = _fresh(demo["bridge_coastal-herald.md"]), _fresh(demo["bridge_es_el-observador.json"])
     c = compare(herald, spanish)
-    assert "passage_cos" not in c.features and c.versions["scorer"] == "scorer-v3 (cross-language)"
+    assert "passage_cos" not in c.features and c.versions["scorer"] == f"{scorer.DEFAULT_SCORER} (cross-language)"
     assert spanish.passage_vector is None  # nothing was spent on them
 
 

@@ -1,6 +1,6 @@
 """Quality gate for the pair scorer, on the SemEval-2022 Task 8 training data in ../shared/data.
 
-Floors are the cross-validated figures of scorer-v3 (recorded in its model file) less a noise margin of
+Floors are the cross-validated figures of scorer-v4 (recorded in its model file) less a noise margin of
 0.02. Lowering a floor is an explicit, reasoned change to this file, never a side effect.
 The run retrains in 5 folds grouped by article and scores out-of-fold predictions (a few minutes).
 """
@@ -22,9 +22,15 @@ MARGIN = 0.02
 # 0.507 -> 0.503 (within noise), and its floor follows. analyser-v4 (dates in articles without a
 # publication date no longer resolved against today; analyse/dates.py) moved the retrained CV by at most
 # 0.005: overall 0.827 -> 0.825, en-en 0.872 -> 0.870, es-es 0.815 -> 0.813, ar-ar 0.786 -> 0.781, fr-fr
-# 0.806 -> 0.809; the floors are the new figures, lowered for a correction of the analyses.
-FLOORS = {"overall": 0.825, "en-en": 0.870, "es-es": 0.813, "tr-tr": 0.825, "ar-ar": 0.781, "fr-fr": 0.809,
-          "entities": 0.808, "narrative": 0.799, "geography": 0.637, "time": 0.410, "style": 0.509, "tone": 0.495}
+# 0.806 -> 0.809; the floors are the new figures, lowered for a correction of the analyses. scorer-v4
+# makes both halves of each model monotone in every similarity feature (compare/train.py): an article
+# against itself scored 1.4-1.7 Overall before, less similar than two independent reports of one event.
+# Overall 0.825 -> 0.826, es-es 0.813 -> 0.818, ar-ar 0.781 -> 0.791, tone 0.495 -> 0.502 rise; en-en
+# 0.870 -> 0.867, tr-tr 0.825 -> 0.820, fr-fr 0.809 -> 0.805, entities 0.808 -> 0.801, narrative 0.799 ->
+# 0.795, geography 0.637 -> 0.627, time 0.410 -> 0.388, style 0.509 -> 0.506 fall, and their floors follow:
+# a scorer that ranks a copy below a paraphrase is wrong whatever its correlation on pairs with few copies.
+FLOORS = {"overall": 0.826, "en-en": 0.867, "es-es": 0.818, "tr-tr": 0.820, "ar-ar": 0.791, "fr-fr": 0.805,
+          "entities": 0.801, "narrative": 0.795, "geography": 0.627, "time": 0.388, "style": 0.506, "tone": 0.502}
 
 pytestmark = [pytest.mark.data, pytest.mark.slow]
 

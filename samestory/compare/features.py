@@ -79,7 +79,8 @@ class Profile:
     published: Any
     days: set
     years: set
-    numbers: set
+    numbers: set  # (value, the word after it)
+    values: set  # the values alone: the word after a number is in the article's language
     names: dict[str, frozenset]  # every actor's name (its key less the label) → its words
     lead_actors: list[str]  # names of the actors the lead mentions
     main_actor: str | None  # name of the actor mentioned most
@@ -98,7 +99,8 @@ def profile(a: Analysis) -> Profile:
                     entities=ents, rare=_rare_entities(a), top3={k for k, _ in ents["all"].most_common(3)},
                     countries=countries(a), published=parse_published(a.published),
                     days={d.value for d in a.dates if d.granularity == "day"}, years={d.value[:4] for d in a.dates if year_known(d.value)},
-                    numbers={(n.value, n.context) for n in a.numbers}, **_actors(a))
+                    numbers={(n.value, n.context) for n in a.numbers}, values={n.value for n in a.numbers},
+                    **_actors(a))
         a.__dict__[_PROFILE] = p
     return p
 
@@ -233,6 +235,7 @@ def compute(a: Analysis, b: Analysis, al: Alignment, passages: bool = True,
     f["dates_year_j"] = _overlap(pa.years, pb.years)[0]
 
     f["numbers_j"] = _overlap(pa.numbers, pb.numbers)[0]
+    f["number_values_j"] = _overlap(pa.values, pb.values)[0]
     f["quotes_known"] = float(bool(a.quotes) and bool(b.quotes))
     f["quotes_matched"] = quote_match_share(a, b)
 

@@ -1,13 +1,14 @@
 """The versioned pair models: features → the seven SemEval dimensions (``scorer-v*``), and features →
 the probability that two articles report the same event (``same-story-v*``).
 
-A scorer is a JSON file in ``models/`` (``scorer-v3.json`` …) holding the feature names, one model
+A scorer is a JSON file in ``models/`` (``scorer-v4.json`` …) holding the feature names, one model
 per dimension (exported by ``samestory/compare/train.py``), the digest of the data it was trained on
 and its cross-validated figures. A dimension's model is the mean of a gradient-boosted tree ensemble
 (scikit-learn's HistGradientBoostingRegressor) and a ridge regression on standardised features
 (``Blend``); a second set of models without the wording features (``cross_language``) judges pairs
-written in two languages (see train.py). scorer-v3 reads the passage vectors' cosine (analyse/passages.py);
-scorer-v2 (without it) and scorer-v1 (trees only, one set) are in the git history.
+written in two languages (see train.py). scorer-v4's trees are monotone in every similarity feature (train.py);
+scorer-v3 (unconstrained trees), scorer-v2 (without the passage vectors' cosine) and scorer-v1 (trees only,
+one set) are in the git history.
 
 A same-story model is one gradient-boosted classifier (HistGradientBoostingClassifier, exported by
 ``samestory/compare/train_story.py``) whose summed trees give the log-odds. same-story-v2 can read the
@@ -30,7 +31,7 @@ from ..errors import ModelError
 from ..model import DIMENSIONS
 from .features import CONTRAST_FEATURE, PASSAGE_FEATURE
 
-DEFAULT_SCORER = "scorer-v3"
+DEFAULT_SCORER = "scorer-v4"
 DEFAULT_SAME_STORY = "same-story-v5"
 #: Features that compare wording, so mean nothing across two languages. The same-story model is
 #: trained with copies of its pairs where these are missing, and sees them missing for such pairs.
@@ -219,7 +220,7 @@ def _build(cls: Any, name: str, kind: str, prefix: str) -> Any:
 
 @lru_cache(maxsize=8)
 def load(name: str = DEFAULT_SCORER) -> Scorer:
-    """Load a packaged scorer by name ("scorer-v3"); the error lists the ones available."""
+    """Load a packaged scorer by name ("scorer-v4"); the error lists the ones available."""
     return _build(Scorer, name, "scorer", "scorer-")
 
 

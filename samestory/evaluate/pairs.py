@@ -49,8 +49,8 @@ def evaluate(pairs: list[LabelledPair], articles: dict, analyser: Analyser, scor
     analyses = {a.id: a for a in analyser.with_passages(analyser.analyse_many(articles.values()))}
     missing = sum(1 for p in pairs if p.id1 not in analyses or p.id2 not in analyses)
     if cv:
-        _, X, Y, kept = pair_features(pairs, analyses)
-        pred = cross_validate(X, Y, groups_of(kept), cv)
+        names, X, Y, kept = pair_features(pairs, analyses)
+        pred = cross_validate(X, Y, groups_of(kept), names, cv)
         out = report(kept, Y, pred)
         out["mode"] = f"{cv}-fold cross-validation grouped by article (scorer retrained per fold)"
     else:

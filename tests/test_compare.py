@@ -12,6 +12,7 @@ from samestory.model import DIMENSIONS, Relation, similarity_from_overall
 def test_seeds_are_the_same_story(seeds):
     c = compare(*seeds)
     assert c.relation is Relation.SAME_STORY, c.relation_reason
+    assert "similarity ≥ 0.80; a rewrite needs 60%" in c.relation_reason  # which counterparts it counts
     assert c.overall <= 2.0
     pairs = {(q.a, q.b) for q in c.quotes}
     assert any("not at any cost" in a and "not at any price" in b for a, b in pairs), pairs

@@ -95,7 +95,9 @@ def decide(overall: float, p_same: float, sim: np.ndarray, aligned: list[Aligned
         how = "in other words" if same_language else "in another language"
         return Relation.REWRITE, (f"{reworded} of the shorter article's {n_short} sentences have a counterpart "
                                   f"saying the same thing {how}; only {verbatim} are near-verbatim")
-    cover = f"{reworded} of {n_short} sentences of the shorter article have a close counterpart"
+    # the coverage line of a report counts counterparts from ALIGNED (0.7) up; say which bar is meant here
+    cover = (f"{reworded} of the shorter article's {n_short} sentences say the same as one of the other's "
+             f"(similarity ≥ {threshold:.2f}; a rewrite needs {REWRITE_SHARE:.0%})")
     if p_same >= SAME_STORY_MIN_PROBABILITY:
         return Relation.SAME_STORY, f"same event (P = {p_same:.2f}), but only {cover}: independent reports"
     if overall <= RELATED_MAX:

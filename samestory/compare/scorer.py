@@ -6,8 +6,8 @@ per dimension (exported by ``samestory/compare/train.py``), the digest of the da
 and its cross-validated figures. A dimension's model is the mean of a gradient-boosted tree ensemble
 (scikit-learn's HistGradientBoostingRegressor) and a ridge regression on standardised features
 (``Blend``); a second set of models without the wording features (``cross_language``) judges pairs
-written in two languages (see train.py). scorer-v4's trees are monotone in every similarity feature (train.py);
-scorer-v3 (unconstrained trees), scorer-v2 (without the passage vectors' cosine) and scorer-v1 (trees only,
+written in two languages (see train.py). scorer-v4's trees and ridge are monotone in every similarity
+feature (train.py); scorer-v3 (unconstrained), scorer-v2 (without the passage vectors' cosine) and scorer-v1 (trees only,
 one set) are in the git history.
 
 A same-story model is one gradient-boosted classifier (HistGradientBoostingClassifier, exported by

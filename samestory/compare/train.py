@@ -67,8 +67,8 @@ log = logging.getLogger(__name__)
 #: shrinkage and an L2 penalty, because the training set is small (~1,600 pairs).
 PARAMS = {"max_iter": 300, "learning_rate": 0.04, "max_depth": 4, "min_samples_leaf": 20,
           "l2_regularization": 1.0, "random_state": 0}
-#: The features the trees may use either way; every other one is a similarity and may only lower (= make
-#: more similar) each dimension as it grows. ``contrast_cos`` never reaches this scorer.
+#: The features the models (trees and ridge) may use either way; every other one is a similarity and may
+#: only lower (= make more similar) each dimension as it grows. ``contrast_cos`` never reaches this scorer.
 MONOTONE_FREE = frozenset({"title_known", "entities_known", "lead_actors_known", "country_known", "published_known",
                            "published_days", "dates_known", "quotes_known", "length_ratio", "log_length", "same_language"})
 #: Ridge penalties tried by 5-fold cross-validation on the training side of each fit (fixed beforehand).
@@ -113,7 +113,8 @@ def groups_of(pairs: list[Any]) -> np.ndarray:
 
 
 def monotone(names: list[str]) -> list[int]:
-    """The trees' constraint per feature: 0 for MONOTONE_FREE, else −1 (the dimension may only fall as it grows)."""
+    """The constraint per feature, for the trees (monotonic_cst) and the ridge (its weights' signs): 0 for
+    MONOTONE_FREE, else −1 (the dimension may only fall as the feature grows)."""
     return [0 if n in MONOTONE_FREE else -1 for n in names]
 
 
@@ -133,6 +134,7 @@ class ClippedRidge:
 
     def __init__(self, signs: list[int]):
         self.signs = np.asarray(signs)
+        self.fixed, self.free = self.signs != 0, self.signs == 0
 
     def fit(self, X: np.ndarray, y: np.ndarray) -> "ClippedRidge":
         from sklearn.linear_model import Ridge
@@ -145,11 +147,10 @@ class ClippedRidge:
         search = GridSearchCV(Ridge(positive=True), {"alpha": RIDGE_ALPHAS}, scoring="neg_mean_squared_error",
                               cv=KFold(5, shuffle=True, random_state=0)).fit(self._design(Xc), y)
         ridge = search.best_estimator_
-        fixed, free = self.signs != 0, self.signs == 0
-        w, k = ridge.coef_, int(fixed.sum())
+        w_fixed, w_plus, w_minus = np.split(ridge.coef_, np.cumsum([self.fixed.sum(), self.free.sum()]))
         self.coef = np.zeros(X.shape[1])
-        self.coef[fixed] = w[:k] * self.signs[fixed]
-        self.coef[free] = w[k:k + int(free.sum())] - w[k + int(free.sum()):]
+        self.coef[self.fixed] = w_fixed * self.signs[self.fixed]
+        self.coef[self.free] = w_plus - w_minus
         self.intercept, self.alpha = float(ridge.intercept_), float(ridge.alpha)
         return self
 
@@ -158,8 +159,7 @@ class ClippedRidge:
 
     def _design(self, Xc: np.ndarray) -> np.ndarray:
         Z = (Xc - self.mean) / self.scale
-        fixed, free = self.signs != 0, self.signs == 0
-        return np.hstack([Z[:, fixed] * self.signs[fixed], Z[:, free], -Z[:, free]])
+        return np.hstack([Z[:, self.fixed] * self.signs[self.fixed], Z[:, self.free], -Z[:, self.free]])
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         return ((self._clip(X) - self.mean) / self.scale) @ self.coef + self.intercept

@@ -294,3 +294,23 @@ def test_lead_actors_set_two_events_of_one_kind_apart(analyser):
     assert together["main_actor_shared"] == 1.0 and apart["main_actor_shared"] == 0.0, (one.main_actor, other.main_actor)
     assert together["lead_actors_min"] > apart["lead_actors_min"], (one.lead_actors, same.lead_actors, other.lead_actors)
     assert actor_features(other, one) == apart  # symmetric
+
+
+def test_entities_ner_says_which_extractor_found_the_names(demo, analyser):
+    """scorer-v5 weighs shared names by where they come from: a trained recogniser (en, es, fr) or
+    capitalised words and the gazetteer (other languages; compare/features.py, analyse/nlp.statistical)."""
+    from samestory.compare.align import align
+    from samestory.compare.features import compute
+    from samestory.model import Article
+
+    def flag(a, b):
+        return compute(a, b, align(a, b))["entities_ner"]
+
+    en, es = demo["bridge_coastal-herald.md"], demo["bridge_es_el-observador.json"]
+    de = analyser.analyse(Article(
+        text="Die Grüne Brücke in Hafenstadt bleibt nach dem Einsturz eines Gehwegs gesperrt. Bürgermeisterin "
+             "Lena Ostrow sagte am Dienstag, Ingenieure prüften die Pfeiler. Zwei Verletzte sind im Krankenhaus.",
+        language="de"))
+    assert de.versions["ner"].startswith("blank-")
+    assert flag(en, en) == flag(en, es) == 1.0
+    assert flag(en, de) == flag(de, en) == flag(de, de) == 0.0

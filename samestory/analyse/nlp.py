@@ -114,6 +114,12 @@ def pipeline(lang: str) -> Pipeline:
     return Pipeline(nlp, False, f"blank-{nlp.lang}")
 
 
+def statistical(name: str) -> bool:
+    """Whether the pipeline an analysis names (``versions["ner"]``) has a trained entity recogniser; a
+    blank one (no package for the language) leaves entities to capitalised words and the gazetteer."""
+    return bool(name) and not name.startswith("blank-")
+
+
 def parse(paragraphs: list[str], lang: str,
           pos_at: Callable[[Any], Iterable[int]] | None = None) -> tuple[list[Any], list[Sentence], list[int]]:
     """Run the pipeline over paragraphs. Returns the spaCy docs, the sentences (offsets into

@@ -16,6 +16,7 @@ import numpy as np
 
 from ..analyse.dates import parse_published, year_known
 from ..analyse import terms
+from ..analyse.nlp import statistical
 from ..analyse.fingerprints import containment
 from ..model import Analysis
 from .align import ALIGNED, Alignment
@@ -217,6 +218,9 @@ def compute(a: Analysis, b: Analysis, al: Alignment, passages: bool = True,
 
     has_ents = bool(a.entities) and bool(b.entities)
     f["entities_known"] = float(has_ents)
+    # which extractor found the names: a trained recogniser (en, es, fr) or capitalised words and the
+    # gazetteer (every other language); the same overlap means more from the first
+    f["entities_ner"] = float(statistical(a.versions.get("ner", "")) and statistical(b.versions.get("ner", "")))
     for name, _ in _GROUPS:
         ca, cb = pa.entities[name], pb.entities[name]
         f[f"ent_{name}_wj"] = _weighted_jaccard(ca, cb)

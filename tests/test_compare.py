@@ -92,7 +92,8 @@ def test_number_discrepancy_between_aligned_sentences(demo):
 
 def test_a_day_without_its_year_is_no_date_discrepancy():
     """An undated article that gives the day and month only ("--06-13": the year is unknown) agrees with
-    one that gives the full date; a different day is still a discrepancy."""
+    one that gives the full date, in the discrepancies and in the dates both mention; a different day is
+    still a discrepancy."""
     from samestory.analyse import analyse
     from samestory.read import read_text
 
@@ -103,8 +104,15 @@ def test_a_day_without_its_year_is_no_date_discrepancy():
     assert [d.value for d in undated.dates] == ["--06-13"]
     same = analyse(read_text(lead.format("June 13, 2008") + rest, title="Pier closed after crane falls"))
     other = analyse(read_text(lead.format("June 14, 2008") + rest, title="Pier closed after crane falls"))
-    assert not [d for d in compare(undated, same).discrepancies if d.kind == "date"]
-    assert [d for d in compare(undated, other).discrepancies if d.kind == "date"]
+    agree, differ = compare(undated, same), compare(undated, other)
+    assert not [d for d in agree.discrepancies if d.kind == "date"]
+    assert [d for d in differ.discrepancies if d.kind == "date"]
+    # the date lists say the same: mentioned in both, given with its year; a different day is in neither
+    assert agree.dates["shared"] == ["2008-06-13"]
+    assert agree.dates["only_a"] == [] and agree.dates["only_b"] == []
+    assert differ.dates["shared"] == []
+    assert [d["value"] for d in differ.dates["only_a"]] == ["--06-13"]
+    assert [d["value"] for d in differ.dates["only_b"]] == ["2008-06-14"]
 
 
 def test_version_mismatch_is_refused(seeds):

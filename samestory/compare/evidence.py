@@ -9,7 +9,7 @@ from typing import Any
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from ..analyse.dates import same_day
+from ..analyse.dates import same_day, year_known
 from ..model import AlignedPair, Analysis, Discrepancy, Entity, QuoteMatch, Substitution
 from .features import ENTITY_LABELS, quote_pairs
 
@@ -40,13 +40,19 @@ def places(a: Analysis, b: Analysis) -> dict[str, list[str]]:
 
 
 def dates(a: Analysis, b: Analysis) -> dict[str, Any]:
-    va = {d.value: d.text for d in a.dates}
-    vb = {d.value: d.text for d in b.dates}
+    """Dates both articles mention, and those only one does. A day whose year is unknown (``--06-13``) is
+    mentioned by both when the other article gives that day and month in any year, as in the date
+    discrepancies below (``same_day``); ``shared`` then lists the value that says its year."""
+    va = {d.value: (d.text, d.granularity) for d in a.dates}
+    vb = {d.value: (d.text, d.granularity) for d in b.dates}
+    agree = [(x, y) for x in va for y in vb
+             if x == y or (va[x][1] == vb[y][1] == "day" and same_day(x, y))]
+    in_a, in_b = {x for x, _ in agree}, {y for _, y in agree}
     return {
         "published": [a.published, b.published],
-        "shared": sorted(set(va) & set(vb)),
-        "only_a": [{"value": v, "text": va[v]} for v in sorted(set(va) - set(vb))],
-        "only_b": [{"value": v, "text": vb[v]} for v in sorted(set(vb) - set(va))],
+        "shared": sorted({x if year_known(x) else y for x, y in agree}),
+        "only_a": [{"value": v, "text": va[v][0]} for v in sorted(set(va) - in_a)],
+        "only_b": [{"value": v, "text": vb[v][0]} for v in sorted(set(vb) - in_b)],
     }
 
 

@@ -27,6 +27,23 @@ def test_relative_dates_resolve_against_publication_date():
     assert got["last week"].value == "2020-11-03"
 
 
+def test_the_reference_days_own_weekday_is_that_day():
+    """"On Tuesday" in an article of Tuesday is that Tuesday (dateparser's past-preferring reading goes
+    back a week); "last Tuesday" and its forms in other languages still mean the week before."""
+    tuesday = dt.date(2026, 3, 3)
+    got = find_dates(_sents("Seawater poured over the harbour wall on Tuesday night.",
+                            "The same wall was breached last Tuesday and on Monday."), "en", tuesday)
+    assert [(d.text, d.value) for d in got] == [("Tuesday", "2026-03-03"), ("Tuesday", "2026-02-24"),
+                                                 ("Monday", "2026-03-02")]
+    es = find_dates(_sents("El martes el agua cubrió el muelle, como ya ocurrió el martes pasado."), "es", tuesday)
+    assert [d.value for d in es] == ["2026-03-03", "2026-02-24"]
+    fr = find_dates(_sents("Mardi, la digue a cédé ; mardi dernier, elle avait tenu."), "fr", tuesday)
+    assert [d.value for d in fr] == ["2026-03-03", "2026-02-24"]
+    # without a publication date the reference is the latest full date the text states, and the rule holds
+    undated = find_dates(_sents("Posted 3/3/2026. The wall gave way on Tuesday."), "en", None)
+    assert [(d.text, d.value) for d in undated] == [("3/3/2026", "2026-03-03"), ("Tuesday", "2026-03-03")]
+
+
 def test_dates_in_other_languages_and_without_publication_date():
     es = find_dates(_sents("El domingo 8 de noviembre de 2020 habló con la prensa; ayer repitió sus palabras."), "es", dt.date(2020, 11, 10))
     assert {d.value for d in es} == {"2020-11-08", "2020-11-09"}
@@ -46,6 +63,19 @@ def test_dates_without_publication_date_resolve_against_the_texts_own_full_date(
 
 def _m(text, label, sentence=0):
     return Mention(text, label, sentence * 100, sentence * 100 + len(text), sentence)
+
+
+def test_one_name_with_two_labels_is_one_entity_and_trailing_connectors_are_not_names():
+    """A dateline's capitals give the tagger no case cue: "KELLMOUTH" taken for an organisation (twice)
+    joins "Kellmouth" the town, whose label the mention in ordinary case decides. A span that ends on a
+    connector ("Ministerio de") loses it, in the entity and in its span."""
+    ents, spans = merge([_m("KELLMOUTH", "ORG", 0), _m("Kellmouth", "PLACE", 1), _m("KELLMOUTH", "ORG", 2),
+                         _m("Ministerio de", "ORG", 3), _m("Ministerio", "ORG", 4), _m("Port Authority", "ORG", 5)])
+    by_name = {e.name: e for e in ents}
+    assert set(by_name) == {"Kellmouth", "Ministerio", "Port Authority"}, by_name
+    assert by_name["Kellmouth"].label == "PLACE" and by_name["Kellmouth"].count == 3
+    assert by_name["Ministerio"].count == 2
+    assert [(sp.start, sp.end) for sp in spans if sp.name == "Ministerio"] == [(300, 310), (400, 410)]
 
 
 def test_entity_variants_merge():

@@ -4,7 +4,9 @@ Candidates are found with patterns built from dateparser's own locale data (mont
 relative words such as "yesterday" or "last week", in every language dateparser knows) plus numeric
 forms and four-digit years; each candidate is then resolved by dateparser with the publication date as
 the reference, preferring the past (news reports what happened): "Sunday" in an article of Tuesday
-10 Nov 2020 is 2020-11-08.
+10 Nov 2020 is 2020-11-08. A weekday that is the reference day's own is that day ("on Tuesday" in an
+article of Tuesday 10 Nov 2020 is 2020-11-10; dateparser would go back a week), unless a word next to
+it says the week before ("last Tuesday", "el martes pasado", "mardi dernier").
 
 A mention that does not say its year ("Sunday", "last week", "June 13") needs a reference date. Without
 a publication date, the reference is the latest full date the text itself states ("Posted 11/27/2005",
@@ -137,6 +139,19 @@ def same_day(x: str, y: str) -> bool:
     return x == y or ((not year_known(x) or not year_known(y)) and x[-5:] == y[-5:])
 
 
+#: Words next to a weekday that put it in the week before ("last Tuesday", "el martes pasado", "mardi
+#: dernier", "geçen salı", "الثلاثاء الماضي"), lower-cased.
+_WEEK_BEFORE = frozenset({"last", "past", "previous", "pasado", "pasada", "anterior", "dernier", "passé",
+                          "précédent", "geçen", "geçtiğimiz", "letzten", "vergangenen", "scorso", "passado",
+                          "ultimo", "último", "الماضي", "الماضية", "zeszły", "ostatni"})
+
+
+def _week_before(before: str, after: str) -> bool:
+    """Whether the word just before or just after a weekday says the week before."""
+    prev, nxt = re.findall(r"\w+", before)[-1:], re.findall(r"\w+", after)[:1]
+    return any(w.lower() in _WEEK_BEFORE for w in prev + nxt)
+
+
 def _states_year(text: str) -> bool:
     """Whether a date mention says its year: a four-digit year, or a numeric date ("12/16/08")."""
     return bool(re.search(_YEAR, text) or re.fullmatch(r"\d{1,2}[/.]\d{1,2}[/.]\d{2}", text))
@@ -146,8 +161,14 @@ def find_dates(sentences: list[Sentence], lang: str, published: dt.date | None) 
     """The dates the sentences mention, in reading order, resolved against ``published`` (else against
     the latest full date the text states; see the module docstring)."""
     pat = _pattern(lang)
-    found = [(s.index, text, _states_year(text))
-             for s in sentences for text in (m.group(0).strip(" ,.") for m in pat.finditer(s.text))]
+    days = {d.lower() for d in _locale_words(lang)[1]}
+    found, bare_day = [], set()  # bare_day: the mentions that are a weekday alone, nothing said of its week
+    for s in sentences:
+        for m in pat.finditer(s.text):
+            text = m.group(0).strip(" ,.")
+            if text.lower() in days and not _week_before(s.text[:m.start()], s.text[m.end():]):
+                bare_day.add(len(found))
+            found.append((s.index, text, _states_year(text)))
     resolved: dict[int, tuple[str, str]] = {}
     for i, (_, text, states) in enumerate(found):  # mentions that say their year need no reference
         if re.fullmatch(_YEAR, text):
@@ -166,6 +187,8 @@ def find_dates(sentences: list[Sentence], lang: str, published: dt.date | None) 
         if got is None and not states:
             if reference is not None:
                 got = _resolve(text, lang, reference)
+                if got is not None and i in bare_day and got[0] == (reference - dt.timedelta(days=7)).isoformat():
+                    got = (reference.isoformat(), "day")  # the reference day's own weekday: that day
             elif re.search(r"\d", text):  # a day and month, year unknown
                 got = _resolve(text, lang, _ANY_YEAR)
                 got = (YEAR_UNKNOWN + got[0][5:], "day") if got and got[1] == "day" else None

@@ -13,6 +13,11 @@ Merging (within one article, and the ``key`` makes entities comparable across ar
 * organisations: case- and accent-folded ("TASS" = "Tass"); an acronym joins the name whose initials
   it spells ("NATO" = "North Atlantic Treaty Organization").
 * places: countries and cities resolve to an ISO country code through the gazetteer ("U.S." = "USA").
+* one name given two labels in one article is one entity, with the label of most of its mentions in
+  ordinary case (a dateline's "KELLMOUTH" taken for an organisation next to "Kellmouth" the town).
+
+A mention's trailing connector words are not part of the name ("gobierno de", "valle del": spans the
+small Spanish model ends one word too late).
 """
 
 from __future__ import annotations
@@ -236,6 +241,7 @@ def merge(mentions: list[Mention], descriptors: list[tuple[Mention, str, int]] =
     the key and canonical name of its entity, in text order."""
     persons: list[_Cluster] = []
     others: dict[str, _Cluster] = {}
+    mentions = [t for t in (_trim(m) for m in mentions) if t is not None]
     for m in sorted((m for m in mentions if m.label == "PERSON"), key=lambda m: -len(m.text.split())):
         _add_person(persons, m)
     by_surname = {c.surname: c for c in persons}
@@ -255,6 +261,7 @@ def merge(mentions: list[Mention], descriptors: list[tuple[Mention, str, int]] =
         else:
             key = f"{label}:{f}"
         others.setdefault(key, _Cluster(label, key)).mentions.append(m)
+    _merge_same_names(others)
     _merge_acronyms(others)
     for person, title, sentence in descriptors:
         for c in persons:
@@ -266,6 +273,42 @@ def merge(mentions: list[Mention], descriptors: list[tuple[Mention, str, int]] =
                     for c, e in zip(persons + list(others.values()), entities) for m in c.mentions if m.text),
                    key=lambda sp: sp.start)
     return entities, spans
+
+
+_TRAILING = re.compile(r"(?:\s+(?:" + "|".join(sorted(_CONNECTORS, key=len, reverse=True)) + r"))+\s*$", re.IGNORECASE)
+
+
+def _trim(m: Mention) -> Mention | None:
+    """The mention without its trailing connector words; None when nothing else is left."""
+    if not m.text:
+        return m
+    cut = _TRAILING.search(m.text)
+    if cut is None:
+        return m
+    text = m.text[:cut.start()]
+    if not text.strip():
+        return None
+    return Mention(text, m.label, m.start, m.start + len(text), m.sentence, m.title, m.age)
+
+
+def _merge_same_names(clusters: dict[str, _Cluster]) -> None:
+    """Clusters that share a name (case- and accent-folded) but not a label join the one with most
+    mentions in ordinary case: a name in capitals (a dateline, a headline) gave the tagger no case cue,
+    and counts only between clusters that have no other mentions."""
+    def votes(k: str) -> tuple[int, int]:
+        ms = [m for m in clusters[k].mentions if m.text]
+        return -sum(not m.text.isupper() for m in ms), -len(ms)
+
+    owner: dict[str, str] = {}
+    for key in sorted(clusters, key=votes):
+        c = clusters[key]
+        names = {fold(m.text) for m in c.mentions if m.text}
+        into = next((owner[n] for n in sorted(names) if n in owner), None)
+        if into is not None:
+            clusters[into].mentions.extend(c.mentions)
+            del clusters[key]
+        for n in names:
+            owner.setdefault(n, into or key)
 
 
 def _add_person(clusters: list[_Cluster], m: Mention) -> None:
@@ -319,7 +362,8 @@ def _entity(c: _Cluster) -> Entity:
     named = [m for m in c.mentions if m.text]
     variants = Counter(m.text for m in named)
     multi = [v for v in variants if len(v.split()) > 1]
-    name = max(multi or variants, key=lambda v: (variants[v], len(v)))
+    # the most frequent variant, but a word in capitals (a dateline's "KELLMOUTH", not "NATO") only when it is all there is
+    name = max(multi or variants, key=lambda v: (not (v.isupper() and len(v) > 4), variants[v], len(v)))
     titles = list(dict.fromkeys(m.title for m in c.mentions if m.title))
     ages = sorted({m.age for m in c.mentions if m.age is not None})
     country = c.key.split(":", 1)[1] if c.key.startswith("PLACE:") and len(c.key) == 8 else None

@@ -73,14 +73,30 @@ def test_ingest_is_idempotent_and_index_rebuilds(tmp_path, analyser):
     store.close()
 
 
-def test_store_refuses_other_versions(tmp_path):
-    Store(tmp_path).close()
+def test_a_store_of_another_analyser_refuses_writers_but_can_be_read(tmp_path, demo):
+    """After an upgrade of samestory the stored stories stay readable; adding to them is refused with
+    what to do instead. Another schema version is refused outright."""
+    store = Store(tmp_path)
+    for a in list(demo.values())[:3]:
+        store.add(a)
+    before = {sid: sorted(m) for sid, m in store.clusterer.members.items()}
+    store.close()
     db = sqlite3.connect(tmp_path / "store.sqlite")
     with db:
         db.execute("UPDATE meta SET value='analyser-v0' WHERE key='analyser'")
     db.close()
-    with pytest.raises(VersionMismatchError, match="analyser-v0"):
+    with pytest.raises(VersionMismatchError, match="analyser-v0.*ingest the same sources into a new store"):
         Store(tmp_path)
+    reader = Store(tmp_path, create=False, read_only=True)
+    assert reader.stale and "analyser-v0" in reader.stale
+    assert {sid: sorted(m) for sid, m in reader.clusterer.members.items()} == before
+    reader.close()
+    db = sqlite3.connect(tmp_path / "store.sqlite")
+    with db:
+        db.execute("UPDATE meta SET value='0' WHERE key='schema'")
+    db.close()
+    with pytest.raises(VersionMismatchError, match="schema"):
+        Store(tmp_path, create=False, read_only=True)
 
 
 def test_missing_store_is_a_clear_error(tmp_path):

@@ -15,8 +15,10 @@ re-run after an interruption picks up where the last one stopped. The stories ea
 noted in its transaction (``unsettled``) until the batch's second look, so the re-run gives a batch cut
 short that look too.
 
-A store is bound to one analyser version and one same-story model (recorded at creation). Opening it
-with another analyser version is an error rather than a silent mix of incomparable vectors; it keeps
+A store is bound to one analyser version and one same-story model (recorded at creation). Adding to it
+with another analyser version is an error rather than a silent mix of incomparable analyses; reading
+its stories still works (``read_only``, with a warning and ``stale`` set), so an upgrade of samestory
+does not lock a user out of what is stored. It keeps
 its same-story model when a newer one becomes the default (naming another one explicitly is an error).
 
 One writer at a time: the story state lives in the writing process's memory, so a second process that
@@ -105,6 +107,8 @@ class Store:
         times slower to ingest."""
         self.dir = Path(path)
         self.read_only = read_only
+        #: set when a read-only store was built with another analyser version (what differs)
+        self.stale: str | None = None
         db_path = self.dir / "store.sqlite"
         if not db_path.exists() and (not create or read_only):
             raise StoreError(f"{self.dir}: no samestory store here (create one with `samestory ingest PATH --store {self.dir}`)")
@@ -170,8 +174,17 @@ class Store:
                 self.db.executemany("INSERT INTO meta VALUES (?,?)", list(want.items()))
             return
         wrong = {k: (have.get(k), v) for k, v in want.items() if have.get(k) != v}
+        what = ", ".join(f"{k} {a} (this samestory: {b})" for k, (a, b) in wrong.items())
+        if set(wrong) == {"analyser"}:  # an older (or newer) analyser: what is stored can still be read
+            if self.read_only:
+                self.stale = what
+                log.warning("%s: the store was built with %s: its stories can be read, but an article analysed "
+                            "now cannot be compared with the stored ones", self.dir, what)
+                return
+            raise VersionMismatchError(f"{self.dir}: the store was built with {what}. Its stories can still be "
+                                       "read (stories, story); to add articles, ingest the same sources into a "
+                                       "new store (samestory ingest PATH... --store NEW_DIR)")
         if wrong:
-            what = ", ".join(f"{k} {a} (this samestory: {b})" for k, (a, b) in wrong.items())
             raise VersionMismatchError(f"{self.dir}: the store was built with {what}; ingest into a new store")
 
     # -- the vector index --------------------------------------------------------------------------

@@ -85,7 +85,7 @@ def test_a_store_of_another_analyser_refuses_writers_but_can_be_read(tmp_path, d
     with db:
         db.execute("UPDATE meta SET value='analyser-v0' WHERE key='analyser'")
     db.close()
-    with pytest.raises(VersionMismatchError, match="analyser-v0.*ingest the same sources into a new store"):
+    with pytest.raises(VersionMismatchError, match="analyser-v0.*build a new store from it"):
         Store(tmp_path)
     reader = Store(tmp_path, create=False, read_only=True)
     assert reader.stale and "analyser-v0" in reader.stale
@@ -97,6 +97,38 @@ def test_a_store_of_another_analyser_refuses_writers_but_can_be_read(tmp_path, d
     db.close()
     with pytest.raises(VersionMismatchError, match="schema"):
         Store(tmp_path, create=False, read_only=True)
+
+
+def test_a_store_of_another_analyser_is_rebuilt_by_ingesting_it(tmp_path, capsys):
+    """``ingest OLD_DIR --store NEW_DIR`` reads the old store's articles in the order they were added and
+    analyses them again; the new store holds the same articles in the same stories. Ingesting a store
+    into itself is reported and skipped."""
+    from samestory.present.cli import main
+
+    old, new = tmp_path / "old", tmp_path / "new"
+    assert main(["ingest", str(DEMO), "--store", str(old), "--quiet"]) == 0
+    db = sqlite3.connect(old / "store.sqlite")
+    with db:
+        db.execute("UPDATE meta SET value='analyser-v0' WHERE key='analyser'")
+    db.close()
+    capsys.readouterr()
+    assert main(["ingest", str(DEMO / "chess_sport-gazette.txt"), "--store", str(old), "--quiet"]) != 0
+    assert f"samestory ingest {old} --store NEW_DIR" in capsys.readouterr().err
+    assert main(["ingest", str(old), "--store", str(new), "--quiet", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["added"] == 10
+    def stories(path):
+        store = Store(path, create=False, read_only=True)
+        got = sorted(sorted(r[0] for r in store.db.execute("SELECT source FROM articles WHERE story=?", (s,)))
+                     for s in store.story_ids())
+        version = store.meta("analyser")
+        store.close()
+        return got, version
+
+    (was, _), (now, version) = stories(old), stories(new)
+    assert version != "analyser-v0"
+    assert now == was and len(now) == 4
+    assert main(["ingest", str(new), "--store", str(new), "--quiet"]) == 1  # EXIT_SKIPPED
+    assert "the store being ingested into" in capsys.readouterr().err
 
 
 def test_missing_store_is_a_clear_error(tmp_path):

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import json
 import logging
 import os
 import sqlite3
@@ -182,8 +183,8 @@ class Store:
                             "now cannot be compared with the stored ones", self.dir, what)
                 return
             raise VersionMismatchError(f"{self.dir}: the store was built with {what}. Its stories can still be "
-                                       "read (stories, story); to add articles, ingest the same sources into a "
-                                       "new store (samestory ingest PATH... --store NEW_DIR)")
+                                       "read (stories, story); to add articles, build a new store from it, which "
+                                       f"analyses its articles again: samestory ingest {self.dir} --store NEW_DIR")
         if wrong:
             raise VersionMismatchError(f"{self.dir}: the store was built with {what}; ingest into a new store")
 
@@ -370,6 +371,12 @@ class Store:
         return res
 
     # -- stories ---------------------------------------------------------------------------------------
+    def articles(self) -> Iterator[Article]:
+        """The stored articles as they were read, in the order they were added (what a new store needs to
+        be built from this one: ``samestory ingest OLD_DIR --store NEW_DIR``)."""
+        for (meta,) in self.db.execute("SELECT meta FROM articles ORDER BY rowid"):
+            yield Article(**json.loads(meta)["article"])
+
     def story_ids(self) -> list[int]:
         return [s for (s,) in self.db.execute("SELECT id FROM stories WHERE merged_into IS NULL ORDER BY id")]
 

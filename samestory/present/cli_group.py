@@ -34,7 +34,7 @@ def _store(args: argparse.Namespace, create: bool = False):
 def cmd_ingest(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from ..read import Revalidation, iter_articles
+    from ..read import Revalidation
 
     skipped: list[InputError] = []
     bar = tqdm(desc="ingest", unit=" articles", file=sys.stderr, disable=args.quiet or None)
@@ -60,8 +60,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         cost: Counter[str] = Counter()  # since the command started (over every --follow round)
         while True:
             unchanged = revalidation.unchanged if revalidation else 0
-            arts = iter_articles(args.paths, format=args.format, encoding=args.encoding, on_error=report,
-                                 known=store.has_id, revalidation=revalidation)
+            arts = _sources(args, store, report, revalidation)
             res = store.ingest(arts, analyser, on_decision=step)
             cost.update(res.cost)
             summary = {"store": str(store.dir), "added": res.added, "already_stored": res.already_stored,
@@ -78,6 +77,31 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         bar.close()
     _ingest_summary(summary, args.json)
     return EXIT_SKIPPED if skipped else EXIT_OK
+
+
+def _is_store(path: str) -> bool:
+    return path != "-" and (Path(path) / "store.sqlite").is_file()
+
+
+def _sources(args: argparse.Namespace, store, report, revalidation):
+    """The articles of ``args.paths`` in the order given: a samestory store folder gives its stored articles
+    as they were read (so a store made by an older analyser version is rebuilt by ingesting it into a new
+    one); anything else is read (read/)."""
+    from ..group.store import Store
+    from ..read import iter_articles
+
+    for path in args.paths:
+        if not _is_store(path):
+            yield from iter_articles([path], format=args.format, encoding=args.encoding, on_error=report,
+                                     known=store.has_id, revalidation=revalidation)
+        elif Path(path).resolve() == store.dir.resolve():
+            report(InputError(path, "the store being ingested into; its articles are already in it"))
+        else:
+            old = Store(path, create=False, read_only=True)
+            try:
+                yield from old.articles()
+            finally:
+                old.close()
 
 
 def _ingest_summary(summary: dict, as_json: bool, one_line: bool = False) -> None:
@@ -234,7 +258,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                                    "adds the rest and gives the interrupted batch's stories their second look. "
                                    "A URL is fetched: a page, a dump or a live RSS/Atom feed (entries that carry only "
                                    "a teaser are read from their linked pages).")
-    i.add_argument("paths", nargs="+", help="files, folders, JSON/JSONL dumps, http(s) URLs or - for standard input")
+    i.add_argument("paths", nargs="+", help="files, folders, JSON/JSONL dumps, http(s) URLs or - for standard input; "
+                                            "a store folder gives its stored articles (to rebuild a store made by "
+                                            "another analyser version: ingest OLD_DIR --store NEW_DIR)")
     i.add_argument("--follow", type=_positive, metavar="SECONDS",
                    help="keep going: read the inputs again every SECONDS (a live feed's new entries are added, "
                         "what is stored is skipped, and a URL whose server says it has not changed since the last "

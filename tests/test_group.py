@@ -114,6 +114,10 @@ def test_a_store_of_another_analyser_is_rebuilt_by_ingesting_it(tmp_path, capsys
     capsys.readouterr()
     assert main(["ingest", str(DEMO / "chess_sport-gazette.txt"), "--store", str(old), "--quiet"]) != 0
     assert f"samestory ingest {old} --store NEW_DIR" in capsys.readouterr().err
+    # reading works; a new article cannot be compared with the old analyses, and the error says what to do
+    assert main(["stories", "--store", str(old)]) == 0
+    assert main(["similar", str(DEMO / "chess_sport-gazette.txt"), "--store", str(old)]) != 0
+    assert f"samestory ingest {old} --store NEW_DIR" in capsys.readouterr().err
     assert main(["ingest", str(old), "--store", str(new), "--quiet", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["added"] == 10
     def stories(path):

@@ -14,7 +14,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import InputError, VersionMismatchError
 from .cli import EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, _analyser, _cache_opts, _dump, _positive, _read_opts, default_cache
 
 DEFAULT_STORE = "samestory-store"
@@ -169,6 +169,10 @@ def cmd_similar(args: argparse.Namespace) -> int:
 
     with _store(args) as store:
         if Path(args.article).exists() or args.article == "-":
+            if store.stale:
+                raise VersionMismatchError(f"{store.dir}: the store was built with {store.stale}, so an article analysed "
+                                           f"now cannot be compared with its own; give a stored article's id, or build "
+                                           f"a new store from it: samestory ingest {store.dir} --store NEW_DIR")
             query = next(_analyser(args).analyse_many([read(args.article, format=args.format, encoding=args.encoding)]))
         else:
             query = store.analysis(store.rowid_of(args.article))

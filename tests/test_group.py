@@ -73,6 +73,14 @@ def test_ingest_is_idempotent_and_index_rebuilds(tmp_path, analyser):
     store.close()
 
 
+def _set_meta(store_dir, key, value):
+    """Rewrite one of a closed store's recorded versions, as a store made by another samestory would hold it."""
+    db = sqlite3.connect(store_dir / Store.DB_FILE)
+    with db:
+        db.execute("UPDATE meta SET value=? WHERE key=?", (value, key))
+    db.close()
+
+
 def test_a_store_of_another_analyser_refuses_writers_but_can_be_read(tmp_path, demo):
     """After an upgrade of samestory the stored stories stay readable; adding to them is refused with
     what to do instead. Another schema version is refused outright."""
@@ -81,20 +89,14 @@ def test_a_store_of_another_analyser_refuses_writers_but_can_be_read(tmp_path, d
         store.add(a)
     before = {sid: sorted(m) for sid, m in store.clusterer.members.items()}
     store.close()
-    db = sqlite3.connect(tmp_path / "store.sqlite")
-    with db:
-        db.execute("UPDATE meta SET value='analyser-v0' WHERE key='analyser'")
-    db.close()
+    _set_meta(tmp_path, "analyser", "analyser-v0")
     with pytest.raises(VersionMismatchError, match="analyser-v0.*build a new store from it"):
         Store(tmp_path)
     reader = Store(tmp_path, create=False, read_only=True)
     assert reader.stale and "analyser-v0" in reader.stale
     assert {sid: sorted(m) for sid, m in reader.clusterer.members.items()} == before
     reader.close()
-    db = sqlite3.connect(tmp_path / "store.sqlite")
-    with db:
-        db.execute("UPDATE meta SET value='0' WHERE key='schema'")
-    db.close()
+    _set_meta(tmp_path, "schema", "0")
     with pytest.raises(VersionMismatchError, match="schema"):
         Store(tmp_path, create=False, read_only=True)
 
@@ -107,10 +109,7 @@ def test_a_store_of_another_analyser_is_rebuilt_by_ingesting_it(tmp_path, capsys
 
     old, new = tmp_path / "old", tmp_path / "new"
     assert main(["ingest", str(DEMO), "--store", str(old), "--quiet"]) == 0
-    db = sqlite3.connect(old / "store.sqlite")
-    with db:
-        db.execute("UPDATE meta SET value='analyser-v0' WHERE key='analyser'")
-    db.close()
+    _set_meta(old, "analyser", "analyser-v0")
     capsys.readouterr()
     assert main(["ingest", str(DEMO / "chess_sport-gazette.txt"), "--store", str(old), "--quiet"]) != 0
     assert f"samestory ingest {old} --store NEW_DIR" in capsys.readouterr().err

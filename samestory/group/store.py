@@ -101,6 +101,14 @@ class IngestResult:
 
 
 class Store:
+    #: the SQLite file inside a store's folder
+    DB_FILE = "store.sqlite"
+
+    @classmethod
+    def found_in(cls, path: str | Path) -> bool:
+        """Whether ``path`` is a folder that holds a samestory store."""
+        return (Path(path) / cls.DB_FILE).is_file()
+
     def __init__(self, path: str | Path, *, same_story: str | None = None, create: bool = True,
                  read_only: bool = False, passages: bool = False):
         """``passages``: the clustering judges the pairs its same-story model is unsure of again with
@@ -110,7 +118,7 @@ class Store:
         self.read_only = read_only
         #: set when a read-only store was built with another analyser version (what differs)
         self.stale: str | None = None
-        db_path = self.dir / "store.sqlite"
+        db_path = self.dir / self.DB_FILE
         if not db_path.exists() and (not create or read_only):
             raise StoreError(f"{self.dir}: no samestory store here (create one with `samestory ingest PATH --store {self.dir}`)")
         if self.dir.exists() and not self.dir.is_dir():

@@ -79,10 +79,6 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return EXIT_SKIPPED if skipped else EXIT_OK
 
 
-def _is_store(path: str) -> bool:
-    return path != "-" and (Path(path) / "store.sqlite").is_file()
-
-
 def _sources(args: argparse.Namespace, store, report, revalidation):
     """The articles of ``args.paths`` in the order given: a samestory store folder gives its stored articles
     as they were read (so a store made by an older analyser version is rebuilt by ingesting it into a new
@@ -91,7 +87,7 @@ def _sources(args: argparse.Namespace, store, report, revalidation):
     from ..read import iter_articles
 
     for path in args.paths:
-        if not _is_store(path):
+        if path == "-" or not Store.found_in(path):
             yield from iter_articles([path], format=args.format, encoding=args.encoding, on_error=report,
                                      known=store.has_id, revalidation=revalidation)
         elif Path(path).resolve() == store.dir.resolve():

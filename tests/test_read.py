@@ -208,3 +208,19 @@ def test_a_web_page_by_url_and_an_unreachable_one(site):
         port = s.getsockname()[1]
     with pytest.raises(FetchError, match=rf"127.0.0.1:{port}/x.html: cannot fetch: the server could not be reached"):
         read(f"http://127.0.0.1:{port}/x.html")
+
+
+def test_a_line_with_the_outlet_and_the_date():
+    """"Ridgeline Courier, 9 August 2025" gives the date and the outlet; a byline's or a place's words
+    give the date alone."""
+    body = ("\n\nA wildfire near the Orsk reservoir had burned 4,100 hectares by Saturday morning, fire chief "
+            "Marta Quill said.\n\nTwo houses on Crane Road were destroyed.\n")
+    for line, outlet in (("*Ridgeline Courier, 9 August 2025*", "Ridgeline Courier"),
+                         ("9 August 2025 | Ridgeline Courier", "Ridgeline Courier"),
+                         ("Le Journal des Crêtes · 9 août 2025", "Le Journal des Crêtes"),
+                         ("By Ana Ruiz, 9 August 2025", None), ("LONDON, 9 August 2025", None), ("Gdańsk, 9 August 2025", None)):
+        a = read_text("# Wildfire forces 2,300 from homes\n\n" + line + body)
+        assert (a.published, a.outlet) == ("2025-08-09", outlet), line
+        assert "2025" not in a.text
+    a = read_text("# Wildfire forces 2,300 from homes\n\nBy Tomas Reyes, Northern Ledger" + body)
+    assert a.published is None and a.outlet is None

@@ -32,7 +32,9 @@ def read_text(text: str, *, source: str = "<text>", title: str | None = None, ur
     if title is None:
         title = _take_title(lines)
     if published is None:
-        published = _take_date(lines) or dateline_date(lines)
+        published, line_outlet = _take_date(lines)
+        published = published or dateline_date(lines)
+        outlet = outlet or line_outlet
     footer_url, removed = _take_url_footer(lines)
     url = url or footer_url
     body = "\n".join(lines)
@@ -87,16 +89,50 @@ def _take_title(lines: list[str]) -> str | None:
     return None
 
 
-def _take_date(lines: list[str]) -> str | None:
+#: Where a line near the top may join an outlet's name and a date: "Ridgeline Courier, 9 August 2025",
+#: "9 August 2025 | Ridgeline Courier", "Le Journal des Crêtes · 9 août 2025".
+_SOURCE_SEP = re.compile(r"\s*(?:[|·•]|\s[-—–]\s)\s*|,\s+")
+#: an outlet's name is short and names no person's byline
+_MAX_OUTLET_WORDS = 5
+_BYLINE = re.compile(r"^(?:by|por|par|von|di|da)\s", re.I)
+
+
+def _take_date(lines: list[str]) -> tuple[str | None, str | None]:
+    """The publication date from a date line among the first lines (removed from the text), and the
+    outlet when the line also names one ("Ridgeline Courier, 9 August 2025")."""
     for i in _nonempty(lines, 4):
         cand = _DATE_PREFIX.sub("", _strip_md(lines[i]))
-        if not any(c.isdigit() for c in cand) or len(cand.split()) > _MAX_DATE_WORDS:
+        if not any(c.isdigit() for c in cand) or len(cand.split()) > _MAX_DATE_WORDS + _MAX_OUTLET_WORDS:
             continue
-        value = parse_date_line(cand)
+        value = parse_date_line(cand) if len(cand.split()) <= _MAX_DATE_WORDS else None
         if value:
             lines[i] = ""
-            return value
-    return None
+            return value, None
+        value, outlet = _outlet_and_date(cand)
+        if value:
+            lines[i] = ""
+            return value, outlet
+    return None, None
+
+
+def _outlet_and_date(line: str) -> tuple[str | None, str | None]:
+    """("2025-08-09", "Ridgeline Courier") from "Ridgeline Courier, 9 August 2025" or "9 August 2025 |
+    Ridgeline Courier": a few words without digits on one side of a separator, a full date on the other.
+    The words are the outlet unless they are a byline ("By Ana Ruiz"), a place the gazetteer knows
+    ("Gdańsk") or in capitals ("LONDON", a dateline's place): the date is taken all the same. "June 9,
+    2025" alone is a date, not an outlet "June" (the whole line is parsed first)."""
+    from ..analyse.gazetteer import country_of
+
+    for m in _SOURCE_SEP.finditer(line):
+        for name, date in ((line[:m.start()], line[m.end():]), (line[m.end():], line[:m.start()])):
+            name = name.strip()
+            if not name or any(c.isdigit() for c in name) or len(name.split()) > _MAX_OUTLET_WORDS or _SOURCE_SEP.search(name):
+                continue
+            value = parse_date_line(date.strip())
+            if value:
+                place = name.isupper() or country_of(name) is not None
+                return value, None if place or _BYLINE.match(name) else name
+    return None, None
 
 
 #: A wire-style dateline opening the first paragraph: "Gdańsk, 15 March 2025 (Baltic Wire) — The …".

@@ -17,7 +17,8 @@ Merging (within one article, and the ``key`` makes entities comparable across ar
   ordinary case (a dateline's "KELLMOUTH" taken for an organisation next to "Kellmouth" the town).
 
 A mention's trailing connector words are not part of the name ("gobierno de", "valle del": spans the
-small Spanish model ends one word too late).
+small Spanish model ends one word too late). A "person" written without a capital in a cased script is a
+role the tagger took for a name ("harbour master") and is dropped.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from typing import Any
 from ..model import Entity, Sentence
 from .dates import calendar_words
 from .gazetteer import country_of, fold
+from .lexicon import person_noun
 
 _LABELS = {"PERSON": "PERSON", "PER": "PERSON", "ORG": "ORG", "GPE": "PLACE", "LOC": "PLACE",
            "FAC": "PLACE", "NORP": "GROUP", "EVENT": "MISC", "MISC": "MISC", "PRODUCT": "MISC",
@@ -95,6 +97,12 @@ def _stop_words_only(name: str, doc: Any) -> bool:
         return False
     words = name.split()
     return bool(words) and all(doc.vocab[w.lower()].is_stop for w in words)
+
+
+def _lower_case_only(name: str) -> bool:
+    """Written in a cased script without a capital letter: a person's name is capitalised in every
+    language that has capitals (Arabic has none and is never dropped)."""
+    return any(c.islower() for c in name) and not any(c.isupper() for c in name)
 
 
 def _calendar_word(name: str, lang: str) -> bool:
@@ -187,7 +195,8 @@ def descriptor_titles(docs: list[Any], starts: list[int], sentences: list[Senten
                       mentions: list[Mention]) -> list[tuple[Mention, str, int]]:
     """Sentence-opening descriptions such as 'The former Soviet prime minister described …': the title
     and the sentence index of the person they stand for, taken as the first person named in the
-    previous sentence (the usual subject)."""
+    previous sentence (the usual subject). The description's head must name a person
+    (lexicon.person_noun): "The wind turned" describes nobody."""
     first_person: dict[int, Mention] = {}
     for m in mentions:
         if m.label == "PERSON" and m.sentence not in first_person:
@@ -207,7 +216,7 @@ def descriptor_titles(docs: list[Any], starts: list[int], sentences: list[Senten
                     break
             nxt = toks[len(phrase) + 1] if len(phrase) + 1 < len(toks) else None
             title = _title_text(phrase)
-            if not title or nxt is None or nxt.pos_ not in ("VERB", "AUX"):
+            if not title or nxt is None or nxt.pos_ not in ("VERB", "AUX") or not person_noun(title):
                 continue
             idx = max(0, bisect_right(sent_starts, base + sent.start_char) - 1)
             prev = first_person.get(idx - 1)
@@ -279,9 +288,12 @@ _TRAILING = re.compile(r"(?:\s+(?:" + "|".join(sorted(_CONNECTORS, key=len, reve
 
 
 def _trim(m: Mention) -> Mention | None:
-    """The mention without its trailing connector words; None when nothing else is left."""
+    """The mention without its trailing connector words; None when nothing else is left, or when it is
+    a person written without capitals ("harbour master": a role the tagger took for a name)."""
     if not m.text:
         return m
+    if m.label == "PERSON" and _lower_case_only(m.text):
+        return None
     cut = _TRAILING.search(m.text)
     if cut is None:
         return m

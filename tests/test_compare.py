@@ -115,6 +115,24 @@ def test_a_day_without_its_year_is_no_date_discrepancy():
     assert [d["value"] for d in differ.dates["only_b"]] == ["2008-06-14"]
 
 
+def test_a_name_labelled_differently_by_the_two_articles_is_named_by_both():
+    """One tagger takes "Crane Road" for a place, the other for a person: the road is named by both (in
+    the first article's section), and in neither's "only" list; names only one article gives stay there."""
+    from types import SimpleNamespace
+
+    from samestory.compare import evidence
+    from samestory.model import Entity
+
+    def ent(name, label, count=1):
+        return Entity(name, label, f"{label}:{name.lower()}", [name], count, [0])
+
+    a = SimpleNamespace(entities=[ent("Crane Road", "PLACE"), ent("Marta Quill", "PERSON", 2), ent("Orsk", "PERSON")])
+    b = SimpleNamespace(entities=[ent("Crane Road", "PERSON"), ent("Marta Quill", "PERSON"), ent("Varnel Hills", "PLACE")])
+    assert evidence.places(a, b) == {"shared": ["Crane Road"], "only_a": [], "only_b": ["Varnel Hills"]}
+    assert evidence.entities(a, b) == {"shared": ["Marta Quill"], "only_a": ["Orsk"], "only_b": []}
+    assert evidence.entities(b, a)["shared"] == ["Marta Quill", "Crane Road"]
+
+
 def test_version_mismatch_is_refused(seeds):
     import copy
 

@@ -10,6 +10,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from ..analyse.dates import same_day, year_known
+from ..analyse.gazetteer import fold
 from ..model import AlignedPair, Analysis, Discrepancy, Entity, QuoteMatch, Substitution
 from .features import ENTITY_LABELS, quote_pairs
 
@@ -19,15 +20,35 @@ def _names(ents: dict[str, Entity], keys: set[str]) -> list[str]:
     return [ents[k].name for k in sorted(keys, key=lambda k: (-ents[k].count, ents[k].name))]
 
 
+_SECTIONS = ENTITY_LABELS + ("PLACE",)
+
+
+def _matches(a: Analysis, b: Analysis) -> dict[str, str]:
+    """Each of ``a``'s entities that ``b`` names too → the key of ``b``'s: the same key, else the same
+    name (case- and accent-folded) under another label, since the two articles' taggers may label one
+    name differently ("Crane Road" a place in one, a person in the other)."""
+    kb = {e.key for e in b.entities if e.label in _SECTIONS}
+    out = {e.key: e.key for e in a.entities if e.label in _SECTIONS and e.key in kb}
+    by_name = {fold(e.name): e.key for e in b.entities if e.label in _SECTIONS and e.key not in out.values()}
+    for e in a.entities:
+        if e.label in _SECTIONS and e.key not in out and by_name.get(fold(e.name)) not in (None, *out.values()):
+            out[e.key] = by_name[fold(e.name)]
+    return out
+
+
 def entity_sets(a: Analysis, b: Analysis, labels: tuple[str, ...]) -> dict[str, list[str]]:
+    """The entities of ``labels`` both name (listed under ``a``'s label when the two label one name
+    differently), and those only one names."""
+    match = _matches(a, b)
     ea = {e.key: e for e in a.entities if e.label in labels}
-    eb = {e.key: e for e in b.entities if e.label in labels}
-    shared = set(ea) & set(eb)
+    eb_all = {e.key: e for e in b.entities}
+    eb = {k: e for k, e in eb_all.items() if e.label in labels}
+    shared = [k for k in ea if k in match]
+    pair = [(ea[k], eb_all[match[k]]) for k in sorted(shared, key=lambda k: (-(ea[k].count + eb_all[match[k]].count), ea[k].name))]
     return {
-        "shared": [f"{ea[k].name} / {eb[k].name}" if ea[k].name != eb[k].name else ea[k].name
-                   for k in sorted(shared, key=lambda k: (-(ea[k].count + eb[k].count), ea[k].name))],
-        "only_a": _names(ea, set(ea) - shared),
-        "only_b": _names(eb, set(eb) - shared),
+        "shared": [f"{x.name} / {y.name}" if x.name != y.name else x.name for x, y in pair],
+        "only_a": _names(ea, set(ea) - set(shared)),
+        "only_b": _names(eb, set(eb) - set(match.values())),
     }
 
 

@@ -44,6 +44,23 @@ def test_the_reference_days_own_weekday_is_that_day():
     assert [(d.text, d.value) for d in undated] == [("3/3/2026", "2026-03-03"), ("Tuesday", "2026-03-03")]
 
 
+def test_a_weekday_to_come_is_the_one_after_the_reference():
+    """dateparser prefers the past; "next Monday" and a future tense ("will testify on Friday", "revisará
+    … el jueves", "reprendra jeudi") mean the coming one. A present tense stays in the past, and a future
+    in another clause ("the crash that happened on Monday") does not count."""
+    wednesday = dt.date(2021, 3, 3)
+    cases = [("en", "He will testify on Friday.", "2021-03-05"), ("en", "The vote is next Monday.", "2021-03-08"),
+             ("en", "The vote is next Wednesday.", "2021-03-10"), ("en", "He will speak on Wednesday.", "2021-03-03"),
+             ("en", "The trial continues on Thursday.", "2021-02-25"),
+             ("en", "Officials will meet to discuss the crash that happened on Monday.", "2021-03-01"),
+             ("en", "The company will report results, it said on Tuesday.", "2021-03-02"),
+             ("es", "La empresa revisará la estructura el jueves.", "2021-03-04"),
+             ("es", "El juicio seguirá el próximo lunes.", "2021-03-08"), ("es", "Se reunieron el lunes.", "2021-03-01"),
+             ("fr", "Le procès reprendra jeudi.", "2021-03-04"), ("fr", "Ils se sont vus lundi.", "2021-03-01")]
+    for lang, text, want in cases:
+        assert [d.value for d in find_dates(_sents(text), lang, wednesday)] == [want], text
+
+
 def test_dates_in_other_languages_and_without_publication_date():
     es = find_dates(_sents("El domingo 8 de noviembre de 2020 habló con la prensa; ayer repitió sus palabras."), "es", dt.date(2020, 11, 10))
     assert {d.value for d in es} == {"2020-11-08", "2020-11-09"}

@@ -6,7 +6,10 @@ forms and four-digit years; each candidate is then resolved by dateparser with t
 the reference, preferring the past (news reports what happened): "Sunday" in an article of Tuesday
 10 Nov 2020 is 2020-11-08. A weekday that is the reference day's own is that day ("on Tuesday" in an
 article of Tuesday 10 Nov 2020 is 2020-11-10; dateparser would go back a week), unless a word next to
-it says the week before ("last Tuesday", "el martes pasado", "mardi dernier").
+it says the week before ("last Tuesday", "el martes pasado", "mardi dernier"). A weekday to come is
+the one after the reference: "next Tuesday", "el próximo martes", or a future tense in the few words
+of its clause before it ("will testify on Friday", "revisará la estructura el jueves", "reprendra
+jeudi"); a present tense ("the trial continues on Thursday") stays in the past, as dateparser has it.
 
 A mention that does not say its year ("Sunday", "last week", "June 13") needs a reference date. Without
 a publication date, the reference is the latest full date the text itself states ("Posted 11/27/2005",
@@ -152,6 +155,40 @@ def _week_before(before: str, after: str) -> bool:
     return any(w.lower() in _WEEK_BEFORE for w in prev + nxt)
 
 
+#: Words next to a weekday that put it in the week after ("next Tuesday", "el próximo martes", "mardi
+#: prochain"), lower-cased.
+_WEEK_AFTER = frozenset({"next", "coming", "próximo", "próxima", "proximo", "proxima", "prochain", "prochaine",
+                         "gelecek", "önümüzdeki", "nächsten", "kommenden", "prossimo", "prossima", "القادم",
+                         "المقبل", "przyszły", "następny"})
+#: A future tense in the words just before a weekday: "will inspect it on Thursday", "revisará la
+#: estructura el jueves", "reprendra jeudi", "perşembe günü toplanacak" comes after it (Turkish is verb-final,
+#: so only the words before are read there too: a future there is missed, not invented).
+_FUTURE = {
+    "en": re.compile(r"\b(?:will|shall)\b|\w['’]ll\b", re.I),
+    "es": re.compile(r"\b\w{2,}(?:rá|rán|remos)\b", re.I),
+    "fr": re.compile(r"\b\w*(?:era|ira|ura|dra|rra|vra|eront|iront|ront)\b", re.I),
+    "tr": re.compile(r"\b\w+(?:acak|ecek|acağ|eceğ)\w*", re.I),
+}
+#: where the clause that holds a weekday starts: punctuation, or a relative word ("the crash that
+#: happened on Tuesday" is not future because "will" comes before "that")
+_CLAUSE = re.compile(r"[,;:—–()\"“”«»]|\b(?:that|which|who|when|where|que|qui|quien|cuando|quand|donde|où)\b", re.I)
+#: words before a weekday read for a future tense
+_FUTURE_WINDOW = 6
+
+
+def _week_after(before: str, after: str, lang: str) -> tuple[bool, bool]:
+    """(whether the weekday is a coming one, whether a word next to it says the week after): "next
+    Tuesday", or a future tense in its clause within the few words before it."""
+    prev, nxt = re.findall(r"\w+", before)[-1:], re.findall(r"\w+", after)[:1]
+    if any(w.lower() in _WEEK_AFTER for w in prev + nxt):
+        return True, True
+    future = _FUTURE.get(lang)
+    if future is None:
+        return False, False
+    clause = _CLAUSE.split(before)[-1]
+    return bool(future.search(" ".join(clause.split()[-_FUTURE_WINDOW:]))), False
+
+
 def _states_year(text: str) -> bool:
     """Whether a date mention says its year: a four-digit year, or a numeric date ("12/16/08")."""
     return bool(re.search(_YEAR, text) or re.fullmatch(r"\d{1,2}[/.]\d{1,2}[/.]\d{2}", text))
@@ -163,11 +200,17 @@ def find_dates(sentences: list[Sentence], lang: str, published: dt.date | None) 
     pat = _pattern(lang)
     days = {d.lower() for d in _locale_words(lang)[1]}
     found, bare_day = [], set()  # bare_day: the mentions that are a weekday alone, nothing said of its week
+    coming: dict[int, bool] = {}  # weekdays to come → whether "next" says so (then never the reference day)
     for s in sentences:
         for m in pat.finditer(s.text):
             text = m.group(0).strip(" ,.")
-            if text.lower() in days and not _week_before(s.text[:m.start()], s.text[m.end():]):
-                bare_day.add(len(found))
+            if text.lower() in days:
+                before, after = s.text[:m.start()], s.text[m.end():]
+                ahead, said = _week_after(before, after, lang)
+                if ahead:
+                    coming[len(found)] = said
+                elif not _week_before(before, after):
+                    bare_day.add(len(found))
             found.append((s.index, text, _states_year(text)))
     resolved: dict[int, tuple[str, str]] = {}
     for i, (_, text, states) in enumerate(found):  # mentions that say their year need no reference
@@ -187,8 +230,16 @@ def find_dates(sentences: list[Sentence], lang: str, published: dt.date | None) 
         if got is None and not states:
             if reference is not None:
                 got = _resolve(text, lang, reference)
-                if got is not None and i in bare_day and got[0] == (reference - dt.timedelta(days=7)).isoformat():
+                week_ago = (reference - dt.timedelta(days=7)).isoformat()
+                if got is not None and i in bare_day and got[0] == week_ago:
                     got = (reference.isoformat(), "day")  # the reference day's own weekday: that day
+                elif got is not None and i in coming and got[1] == "day":
+                    day = dt.date.fromisoformat(got[0])  # dateparser's, in the week before: the one to come
+                    if day == reference - dt.timedelta(days=7) and not coming[i]:
+                        day = reference  # "will meet on Tuesday" on a Tuesday: that day
+                    while day <= reference and not (day == reference and not coming[i]):
+                        day += dt.timedelta(days=7)
+                    got = (day.isoformat(), "day")
             elif re.search(r"\d", text):  # a day and month, year unknown
                 got = _resolve(text, lang, _ANY_YEAR)
                 got = (YEAR_UNKNOWN + got[0][5:], "day") if got and got[1] == "day" else None

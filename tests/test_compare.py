@@ -133,6 +133,24 @@ def test_a_name_labelled_differently_by_the_two_articles_is_named_by_both():
     assert evidence.entities(b, a)["shared"] == ["Marta Quill", "Crane Road"]
 
 
+def test_the_same_weekday_words_are_no_date_discrepancy_across_publication_days():
+    """A reprint published a day later says "will examine the wreckage on Friday" as the original did: the
+    two values differ (the coming Friday from each day) but the texts do not, so no discrepancy; a
+    different weekday in the same sentence still is one."""
+    from samestory.analyse import analyse
+    from samestory.read import read_text
+
+    text = ("A footbridge over the river collapsed in a storm on Thursday evening, injuring three people, the "
+            "city said. Engineers from the university will examine the wreckage on {}. The bridge was opened "
+            "in 2016 and passed its last inspection in October.")
+    original = analyse(read_text(text.format("Friday"), title="Footbridge collapses", published="2025-03-14"))
+    reprint = analyse(read_text(text.format("Friday"), title="Footbridge collapses", published="2025-03-15"))
+    assert {d.value for d in reprint.dates if d.text == "Friday"} == {"2025-03-21"}
+    assert not [d for d in compare(original, reprint).discrepancies if d.kind == "date"]
+    other = analyse(read_text(text.format("Monday"), title="Footbridge collapses", published="2025-03-14"))
+    assert [d for d in compare(original, other).discrepancies if d.kind == "date"]
+
+
 def test_version_mismatch_is_refused(seeds):
     import copy
 

@@ -118,12 +118,21 @@ def discrepancies(a: Analysis, b: Analysis, aligned: list[AlignedPair]) -> list[
                     all(x.value != na.value for x in nums_b.get(p.b, [])):
                 out.append(Discrepancy("number", na.context or "number", na.text, same_unit[0].text,
                                        f"“{p.a_text}” ↔ “{p.b_text}”"))
-        da = {d.value for d in dates_a.get(p.a, []) if d.granularity == "day"}
-        db = {d.value for d in dates_b.get(p.b, []) if d.granularity == "day"}
-        if da and db and not any(same_day(x, y) for x in da for y in db):
+        ma = [d for d in dates_a.get(p.a, []) if d.granularity == "day"]
+        mb = [d for d in dates_b.get(p.b, []) if d.granularity == "day"]
+        da, db = {d.value for d in ma}, {d.value for d in mb}
+        if da and db and not any(same_day(x, y) for x in da for y in db) and not _same_words(ma, mb):
             out.append(Discrepancy("date", "event date", ", ".join(sorted(da)), ", ".join(sorted(db)),
                                    f"“{p.a_text}” ↔ “{p.b_text}”"))
     return out
+
+
+def _same_words(ma: list[Any], mb: list[Any]) -> bool:
+    """Whether two sentences name their days in the same relative words ("on Friday" in both): their
+    values differ only because the two articles were published on different days (a reprint a day
+    later), which the dates' "published" line shows; the texts do not disagree."""
+    words = [{d.text.lower() for d in m} for m in (ma, mb)]
+    return all(d.relative for d in ma + mb) and words[0] == words[1]
 
 
 def _by_sentence(items: list[Any]) -> dict[int, list[Any]]:

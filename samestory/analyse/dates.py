@@ -149,10 +149,14 @@ _WEEK_BEFORE = frozenset({"last", "past", "previous", "pasado", "pasada", "anter
                           "ultimo", "último", "الماضي", "الماضية", "zeszły", "ostatni"})
 
 
+def _next_to(before: str, after: str) -> list[str]:
+    """The word just before and the word just after a mention, lower-cased (those there are)."""
+    return [w.lower() for w in re.findall(r"\w+", before)[-1:] + re.findall(r"\w+", after)[:1]]
+
+
 def _week_before(before: str, after: str) -> bool:
     """Whether the word just before or just after a weekday says the week before."""
-    prev, nxt = re.findall(r"\w+", before)[-1:], re.findall(r"\w+", after)[:1]
-    return any(w.lower() in _WEEK_BEFORE for w in prev + nxt)
+    return any(w in _WEEK_BEFORE for w in _next_to(before, after))
 
 
 #: Words next to a weekday that put it in the week after ("next Tuesday", "el próximo martes", "mardi
@@ -179,8 +183,7 @@ _FUTURE_WINDOW = 6
 def _week_after(before: str, after: str, lang: str) -> tuple[bool, bool]:
     """(whether the weekday is a coming one, whether a word next to it says the week after): "next
     Tuesday", or a future tense in its clause within the few words before it."""
-    prev, nxt = re.findall(r"\w+", before)[-1:], re.findall(r"\w+", after)[:1]
-    if any(w.lower() in _WEEK_AFTER for w in prev + nxt):
+    if any(w in _WEEK_AFTER for w in _next_to(before, after)):
         return True, True
     future = _FUTURE.get(lang)
     if future is None:
@@ -230,14 +233,13 @@ def find_dates(sentences: list[Sentence], lang: str, published: dt.date | None) 
         if got is None and not states:
             if reference is not None:
                 got = _resolve(text, lang, reference)
-                week_ago = (reference - dt.timedelta(days=7)).isoformat()
-                if got is not None and i in bare_day and got[0] == week_ago:
+                if got is not None and i in bare_day and got[0] == (reference - dt.timedelta(days=7)).isoformat():
                     got = (reference.isoformat(), "day")  # the reference day's own weekday: that day
                 elif got is not None and i in coming and got[1] == "day":
                     day = dt.date.fromisoformat(got[0])  # dateparser's, in the week before: the one to come
-                    if day == reference - dt.timedelta(days=7) and not coming[i]:
-                        day = reference  # "will meet on Tuesday" on a Tuesday: that day
-                    while day <= reference and not (day == reference and not coming[i]):
+                    while day < reference:
+                        day += dt.timedelta(days=7)
+                    if day == reference and coming[i]:  # "next Tuesday" on a Tuesday; "will meet on Tuesday": that day
                         day += dt.timedelta(days=7)
                     got = (day.isoformat(), "day")
             elif re.search(r"\d", text):  # a day and month, year unknown

@@ -109,6 +109,10 @@ class Store:
         """Whether ``path`` is a folder that holds a samestory store."""
         return (Path(path) / cls.DB_FILE).is_file()
 
+    def rebuild_command(self) -> str:
+        """The command that builds a new store from this one (its articles analysed again)."""
+        return f"samestory ingest {self.dir} --store NEW_DIR"
+
     def __init__(self, path: str | Path, *, same_story: str | None = None, create: bool = True,
                  read_only: bool = False, passages: bool = False):
         """``passages``: the clustering judges the pairs its same-story model is unsure of again with
@@ -192,7 +196,7 @@ class Store:
                 return
             raise VersionMismatchError(f"{self.dir}: the store was built with {what}. Its stories can still be "
                                        "read (stories, story); to add articles, build a new store from it, which "
-                                       f"analyses its articles again: samestory ingest {self.dir} --store NEW_DIR")
+                                       f"analyses its articles again: {self.rebuild_command()}")
         if wrong:
             raise VersionMismatchError(f"{self.dir}: the store was built with {what}; ingest into a new store")
 

@@ -168,7 +168,7 @@ def cmd_similar(args: argparse.Namespace) -> int:
             if store.stale:
                 raise VersionMismatchError(f"{store.dir}: the store was built with {store.stale}, so an article analysed "
                                            f"now cannot be compared with its own; give a stored article's id, or build "
-                                           f"a new store from it: samestory ingest {store.dir} --store NEW_DIR")
+                                           f"a new store from it: {store.rebuild_command()}")
             query = next(_analyser(args).analyse_many([read(args.article, format=args.format, encoding=args.encoding)]))
         else:
             query = store.analysis(store.rowid_of(args.article))

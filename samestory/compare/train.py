@@ -234,8 +234,10 @@ def export_blend(models: tuple[Any, Any]) -> dict[str, Any]:
 
 
 def write_model(spec: dict[str, Any], folder: str | Path) -> Path:
-    """Write a model spec as ``folder/{name}.json`` (compact JSON), as the loaders in scorer.py read it."""
+    """Write a model spec as ``folder/{name}.json`` (compact JSON), as the loaders in scorer.py read it;
+    the folder is made if missing."""
     out = Path(folder) / f"{spec['name']}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(spec, separators=(",", ":")), encoding="utf-8")
     log.info("wrote %s (%.0f kB)", out, out.stat().st_size / 1024)
     return out

@@ -277,3 +277,17 @@ def test_a_sentence_opening_description_must_name_a_person(analyser):
 def test_a_person_written_without_capitals_is_not_a_name():
     ents, _ = merge([_m("harbour master", "PERSON"), _m("Ingrid Salo", "PERSON", 1), _m("سامي", "PERSON", 2)])
     assert {e.name for e in ents} >= {"Ingrid Salo", "سامي"} and "harbour master" not in {e.name for e in ents}
+
+
+def test_the_forms_of_one_word_share_a_term():
+    """Terms are Snowball stems: a Turkish name with its case suffix, an Arabic word with its clitics and
+    an English plural meet their bare forms; a language without a stemmer keeps its words whole."""
+    from samestory.analyse.terms import terms
+
+    def keys(text: str, lang: str) -> set[str]:
+        return set(terms(text, lang))
+
+    assert keys("Erdoğan'ın Ankara'da", "tr") == keys("Erdoğan Ankara", "tr")
+    assert keys("وبالقاهرة", "ar") == keys("القاهرة", "ar")  # "and in Cairo", "Cairo"
+    assert keys("earthquakes flooded", "en") == keys("earthquake floods", "en")
+    assert keys("вибори", "uk") != keys("вибору", "uk")  # no Ukrainian stemmer: words as written

@@ -341,7 +341,7 @@ def test_lead_actors_set_two_events_of_one_kind_apart(analyser):
 
 
 def test_entities_ner_says_which_extractor_found_the_names(demo, analyser):
-    """scorer-v5 weighs shared names by where they come from: a trained recogniser (en, es, fr) or
+    """The scorer (since scorer-v5) weighs shared names by where they come from: a trained recogniser (en, es, fr) or
     capitalised words and the gazetteer (other languages; compare/features.py, analyse/nlp.statistical)."""
     from samestory.compare.align import align
     from samestory.compare.features import compute

@@ -1,6 +1,6 @@
 """Quality gate for the pair scorer, on the SemEval-2022 Task 8 training data in ../shared/data.
 
-Floors are the cross-validated figures of scorer-v5 (recorded in its model file) less a noise margin of
+Floors are the cross-validated figures of scorer-v6 (recorded in its model file) less a noise margin of
 0.02. Lowering a floor is an explicit, reasoned change to this file, never a side effect.
 The run retrains in 5 folds grouped by article and scores out-of-fold predictions (a few minutes).
 """
@@ -30,9 +30,12 @@ MARGIN = 0.02
 # 0.795, geography 0.637 -> 0.627, time 0.410 -> 0.388, style 0.509 -> 0.506 fall, and their floors follow:
 # a scorer that ranks a copy below a paraphrase is wrong whatever its correlation on pairs with few copies.
 # scorer-v5 adds the entities_ner flag (which extractor found the names): every figure rose and the floors
-# with them.
-FLOORS = {"overall": 0.830, "en-en": 0.869, "es-es": 0.820, "tr-tr": 0.824, "ar-ar": 0.791, "fr-fr": 0.810,
-          "entities": 0.802, "narrative": 0.799, "geography": 0.649, "time": 0.411, "style": 0.507, "tone": 0.508}
+# with them. scorer-v6 is v5 retrained on analyser-v8, whose term vectors are word stems (analyse/terms.py):
+# overall 0.830 -> 0.833, tr-tr 0.824 -> 0.831, es-es 0.820 -> 0.824, ar-ar 0.791 -> 0.794, narrative
+# 0.799 -> 0.802, time 0.411 -> 0.413, style 0.507 -> 0.509 rise; fr-fr 0.810 -> 0.809 (67 pairs) and tone
+# 0.508 -> 0.505 move down within noise, and their floors follow the recorded figures.
+FLOORS = {"overall": 0.833, "en-en": 0.869, "es-es": 0.824, "tr-tr": 0.831, "ar-ar": 0.794, "fr-fr": 0.809,
+          "entities": 0.802, "narrative": 0.802, "geography": 0.649, "time": 0.413, "style": 0.509, "tone": 0.505}
 
 pytestmark = [pytest.mark.data, pytest.mark.slow]
 

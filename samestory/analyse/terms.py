@@ -6,8 +6,13 @@ store, and a pair scores the same in a store of ten articles or of a million. A 
 ``(1 + log tf) * (RARE - zipf)``: "the" (zipf 7.7) weighs nothing, "earthquake" (4.2) 3.3 and a name
 unknown to the list the most. The vector is L2-normalised and cut to its ``TOP`` heaviest words.
 
-Keys are case- and accent-folded, so "Élection" and "election" meet across spellings (the rarity is
-looked up in the article's own language first).
+Keys are the words' Snowball stems (PyStemmer), case- and accent-folded, so that the forms of one word
+meet: "Erdoğan'ın" and "Erdoğan", "Ankara'da" and "Ankara", "وبالقاهرة" ("and in Cairo") and "القاهرة"
+("Cairo"), "elections" and "election", "Élection" and "election". The rarity is that of the word as
+written, looked up in the article's own language; a language without a Snowball stemmer keeps its words
+whole. Since analyser-v8; the cross-validated figures recorded in scorer-v6 (trained on these terms)
+against scorer-v5: Overall 0.830 → 0.833, tr-tr 0.824 → 0.831 (Turkish inflects names and nouns most),
+es-es 0.820 → 0.824, ar-ar 0.791 → 0.794, en-en 0.869 and fr-fr 0.810 → 0.809 unchanged within noise.
 """
 
 from __future__ import annotations
@@ -24,6 +29,25 @@ RARE = 7.5
 UNKNOWN_ZIPF = 1.0
 #: Words kept per article; enough for a 2,000-word article's distinctive vocabulary.
 TOP = 300
+
+
+#: Languages (ISO 639-1) with a Snowball stemmer, and its name in PyStemmer.
+SNOWBALL = {"ar": "arabic", "ca": "catalan", "cs": "czech", "da": "danish", "de": "german", "el": "greek",
+            "en": "english", "es": "spanish", "et": "estonian", "eu": "basque", "fi": "finnish", "fr": "french",
+            "ga": "irish", "hi": "hindi", "hu": "hungarian", "hy": "armenian", "id": "indonesian",
+            "it": "italian", "lt": "lithuanian", "ne": "nepali", "nl": "dutch", "no": "norwegian",
+            "nb": "norwegian", "pl": "polish", "pt": "portuguese", "ro": "romanian", "ru": "russian",
+            "sr": "serbian", "sv": "swedish", "ta": "tamil", "tr": "turkish", "fa": "persian", "yi": "yiddish"}
+
+
+@lru_cache(maxsize=None)
+def stemmer(lang: str):
+    """The language's Snowball stemmer, or None."""
+    if lang not in SNOWBALL:
+        return None
+    import Stemmer
+
+    return Stemmer.Stemmer(SNOWBALL[lang])
 
 
 @lru_cache(maxsize=1)
@@ -56,12 +80,14 @@ def tokenize(text: str, lang: str) -> list[str]:
 
 
 def terms(text: str, lang: str) -> dict[str, float]:
-    """Folded word → weight, L2-normalised, at most TOP words. Digits-only tokens are left out."""
+    """Folded stem → weight (the sum of its forms' weights), L2-normalised, at most TOP stems.
+    Digits-only tokens are left out."""
     counts = Counter(t for t in tokenize(text, lang) if not t.replace(",", "").replace(".", "").isdigit())
+    stem = stemmer(lang)
     weights: dict[str, float] = {}
     for tok, n in counts.items():
         w = (1.0 + math.log(n)) * rarity(tok, lang)
-        key = fold(tok)
+        key = fold(stem.stemWord(tok) if stem else tok)
         if w > 0 and key:
             weights[key] = weights.get(key, 0.0) + w
     top = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP]

@@ -1,20 +1,21 @@
 """The versioned pair models: features → the seven SemEval dimensions (``scorer-v*``), and features →
 the probability that two articles report the same event (``same-story-v*``).
 
-A scorer is a JSON file in ``models/`` (``scorer-v5.json`` …) holding the feature names, one model
+A scorer is a JSON file in ``models/`` (``scorer-v6.json`` …) holding the feature names, one model
 per dimension (exported by ``samestory/compare/train.py``), the digest of the data it was trained on
 and its cross-validated figures. A dimension's model is the mean of a gradient-boosted tree ensemble
 (scikit-learn's HistGradientBoostingRegressor) and a ridge regression on standardised features
 (``Blend``); a second set of models without the wording features (``cross_language``) judges pairs
 written in two languages (see train.py). The trees and ridge are monotone in every similarity feature
-(since scorer-v4, train.py); scorer-v5 also reads which extractor found the names (``entities_ner``).
-scorer-v4 (without it), scorer-v3 (unconstrained), scorer-v2 (without the passage vectors' cosine) and
+(since scorer-v4, train.py); scorer-v5 also reads which extractor found the names (``entities_ner``);
+scorer-v6 is scorer-v5 retrained on analyser-v8, whose term vectors are word stems. scorer-v5, scorer-v4 (without it), scorer-v3 (unconstrained), scorer-v2 (without the passage vectors' cosine) and
 scorer-v1 (trees only, one set) are in the git history.
 
 A same-story model is one gradient-boosted classifier (HistGradientBoostingClassifier, exported by
 ``samestory/compare/train_story.py``) whose summed trees give the log-odds. same-story-v2 can read the
 passage vectors' cosine and does without it where it is missing (the clustering's cascade, group/cluster.py);
-same-story-v1 (without) stays in the package for the stores made with it. Prediction is a vectorised walk over all trees at once in
+same-story-v1 (without) to same-story-v5 stay in the package for the stores made with them;
+same-story-v6 is v5's features retrained on analyser-v8. Prediction is a vectorised walk over all trees at once in
 numpy (no scikit-learn needed at run time); tests check it against scikit-learn's own predict.
 """
 
@@ -32,8 +33,8 @@ from ..errors import ModelError
 from ..model import DIMENSIONS
 from .features import CONTRAST_FEATURE, PASSAGE_FEATURE
 
-DEFAULT_SCORER = "scorer-v5"
-DEFAULT_SAME_STORY = "same-story-v5"
+DEFAULT_SCORER = "scorer-v6"
+DEFAULT_SAME_STORY = "same-story-v6"
 #: Features that compare wording, so mean nothing across two languages. The same-story model is
 #: trained with copies of its pairs where these are missing, and sees them missing for such pairs.
 LANGUAGE_BOUND = ("terms_cos", "shingle_min", "shingle_max", "aligned_lexical")
@@ -221,7 +222,7 @@ def _build(cls: Any, name: str, kind: str, prefix: str) -> Any:
 
 @lru_cache(maxsize=8)
 def load(name: str = DEFAULT_SCORER) -> Scorer:
-    """Load a packaged scorer by name ("scorer-v5"); the error lists the ones available."""
+    """Load a packaged scorer by name ("scorer-v6"); the error lists the ones available."""
     return _build(Scorer, name, "scorer", "scorer-")
 
 

@@ -1,7 +1,7 @@
 """Train the same-story model (do two articles report the same event?) and export it into the package.
 
     python -m samestory.compare.train_story --documents ../shared/data/ecbplus_dev/documents.jsonl \\
-        --name same-story-v5
+        --name same-story-v6
 
 Training pairs come from documents with a gold ``story_id`` and a ``topic`` (ECB+: each topic holds two
 different events of the same kind, so pairs within a topic are same-story pairs and hard negatives):
@@ -131,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     from ..analyse.cache import AnalysisCache
     from ..evaluate.clusters import cross_validate, load_documents
 
-    ap = training_parser("python -m samestory.compare.train_story", __doc__, "same-story-v5")
+    ap = training_parser("python -m samestory.compare.train_story", __doc__, "same-story-v6")
     ap.add_argument("--documents", required=True)
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)

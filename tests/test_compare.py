@@ -66,7 +66,13 @@ def test_an_article_is_most_similar_to_itself(demo):
     """An article against itself is at least as similar, in every dimension, as against any other
     article of the demo corpus, and scores "very similar". (scorer-v3, whose models were free to read more
     overlap as less similar, scored the Herald's report against itself 1.68 Overall and against an
-    independent report of the same event 1.49.)"""
+    independent report of the same event 1.49.)
+
+    Within 0.01: monotone models do not make an article's self-comparison the most similar one exactly,
+    because two similarity features compare one article's title with the other's text
+    (``title_doc_cos``, ``title_lead_cos``), and another outlet's title can say more of the Herald's text
+    than the Herald's own title does (0.33 against 0.26 for its reprint). scorer-v6 scores the Herald
+    1.006 against itself and 1.000 against that reprint; the inversion this test is for was 0.19."""
     names = sorted(demo)
     for x in names:
         itself = compare(demo[x], demo[x]).scores
@@ -74,7 +80,7 @@ def test_an_article_is_most_similar_to_itself(demo):
         for y in names:
             if y != x:
                 other = compare(demo[x], demo[y]).scores
-                assert all(itself[d] <= other[d] + 1e-9 for d in DIMENSIONS), (x, y, itself, other)
+                assert all(itself[d] <= other[d] + 0.01 for d in DIMENSIONS), (x, y, itself, other)
 
 
 def test_number_discrepancy_between_aligned_sentences(demo):

@@ -18,6 +18,7 @@ es-es 0.820 → 0.824, ar-ar 0.791 → 0.794, en-en 0.869 and fr-fr 0.810 → 0.
 from __future__ import annotations
 
 import math
+import threading
 from collections import Counter
 from functools import lru_cache
 
@@ -40,14 +41,21 @@ SNOWBALL = {"ar": "arabic", "ca": "catalan", "cs": "czech", "da": "danish", "de"
             "sr": "serbian", "sv": "swedish", "ta": "tamil", "tr": "turkish", "fa": "persian", "yi": "yiddish"}
 
 
-@lru_cache(maxsize=None)
+#: One stemmer per language and thread: a PyStemmer object keeps state between calls and is not
+#: thread-safe (the HTTP service may analyse in several threads).
+_STEMMERS = threading.local()
+
+
 def stemmer(lang: str):
-    """The language's Snowball stemmer, or None."""
+    """The language's Snowball stemmer for this thread, or None."""
     if lang not in SNOWBALL:
         return None
-    import Stemmer
+    made = _STEMMERS.__dict__.setdefault("by_language", {})
+    if lang not in made:
+        import Stemmer
 
-    return Stemmer.Stemmer(SNOWBALL[lang])
+        made[lang] = Stemmer.Stemmer(SNOWBALL[lang])
+    return made[lang]
 
 
 @lru_cache(maxsize=1)

@@ -291,3 +291,17 @@ def test_the_forms_of_one_word_share_a_term():
     assert keys("وبالقاهرة", "ar") == keys("القاهرة", "ar")  # "and in Cairo", "Cairo"
     assert keys("earthquakes flooded", "en") == keys("earthquake floods", "en")
     assert keys("вибори", "uk") != keys("вибору", "uk")  # no Ukrainian stemmer: words as written
+
+
+def test_punctuation_ends_a_capitalised_name(analyser):
+    """The capitalised-name fallback (languages without a recogniser) ends a name at punctuation: "Valilik,
+    Akyaka ve Dereboyu" names Akyaka and Dereboyu, not "Valilik, Akyaka" (which, opening the sentence, was
+    dropped whole), and a German list of towns gives each town."""
+    from samestory.model import Article
+
+    tr = analyser.analyse(Article(text="Sel sabaha karşı başladı. Valilik, Akyaka ve Dereboyu köylerini tahliye etti.",
+                                  language="tr", source="tr-test"))
+    assert {"akyaka", "dereboyu"} <= {e.key.split(":", 1)[1] for e in tr.entities}
+    de = analyser.analyse(Article(text="Die Fähre verbindet jetzt Hafenstadt, Ostdorf und Kellmouth.", language="de",
+                                  source="de-test"))
+    assert {"hafenstadt", "ostdorf", "kellmouth"} <= {e.key.split(":", 1)[1] for e in de.entities}

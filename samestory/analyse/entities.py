@@ -1,7 +1,8 @@
 """Named entities with name variants merged, plus the titles and ages given to people.
 
 Mentions come from the statistical recogniser where the language has one (see nlp.py), else from
-capitalised word sequences inside sentences (a fallback that works for any cased script). A mention made
+capitalised word sequences inside sentences (a fallback that works for any cased script; punctuation
+ends a sequence, so "Hafenstadt, Ostdorf und Kellmouth" are three names, since analyser-v9). A mention made
 only of the language's stop words ("También", "Había", "Vamos": words capitalised at the start of a
 sentence that the small Spanish model takes for names) is not a name and is dropped, unless written in
 capitals ("US"); so is a lone month or weekday name found by the fallback (Turkish capitalises them).
@@ -117,15 +118,8 @@ def _capitalised(doc: Any, base: int, sent_of) -> list[Mention]:
     out = []
     for sent in doc.sents:
         s = sent.text
-        run: list[re.Match[str]] = []
-        for m in [*_WORD.finditer(s), None]:
-            word = m.group(0) if m else ""
-            if m and word[0].isupper():
-                run.append(m)
-                continue
-            if m and run and word in _CONNECTORS:
-                run.append(m)
-                continue
+
+        def close(run: list[re.Match[str]]) -> None:
             while run and run[-1].group(0) in _CONNECTORS:
                 run.pop()
             if run and run[0].start() > 0:
@@ -134,7 +128,19 @@ def _capitalised(doc: Any, base: int, sent_of) -> list[Mention]:
                 if len(name) >= 3 and not _stop_words_only(name, doc) and not _calendar_word(name, doc.lang_):
                     g = base + sent.start_char + start
                     out.append(Mention(name, "NAME", g, g + len(name), sent_of(g)))
+
+        run: list[re.Match[str]] = []
+        for m in _WORD.finditer(s):
+            word = m.group(0)
+            if run and s[run[-1].end():m.start()].strip():  # punctuation between: "Valilik, Akyaka" is two
+                close(run)
+                run = []
+            if word[0].isupper() or (run and word in _CONNECTORS):
+                run.append(m)
+                continue
+            close(run)
             run = []
+        close(run)
     return out
 
 

@@ -1,6 +1,6 @@
 """Quality gate for the pair scorer, on the SemEval-2022 Task 8 training data in ../shared/data.
 
-Floors are the cross-validated figures of scorer-v6 (recorded in its model file) less a noise margin of
+Floors are the cross-validated figures of scorer-v7 (recorded in its model file) less a noise margin of
 0.02. Lowering a floor is an explicit, reasoned change to this file, never a side effect.
 The run retrains in 5 folds grouped by article and scores out-of-fold predictions (a few minutes).
 """
@@ -34,8 +34,12 @@ MARGIN = 0.02
 # overall 0.830 -> 0.833, tr-tr 0.824 -> 0.831, es-es 0.820 -> 0.824, ar-ar 0.791 -> 0.794, narrative
 # 0.799 -> 0.802, time 0.411 -> 0.413, style 0.507 -> 0.509 rise; fr-fr 0.810 -> 0.809 (67 pairs) and tone
 # 0.508 -> 0.505 move down within noise, and their floors follow the recorded figures.
-FLOORS = {"overall": 0.833, "en-en": 0.869, "es-es": 0.824, "tr-tr": 0.831, "ar-ar": 0.794, "fr-fr": 0.809,
-          "entities": 0.802, "narrative": 0.802, "geography": 0.649, "time": 0.413, "style": 0.509, "tone": 0.505}
+# scorer-v7 is v6 retrained on analyser-v9 (punctuation ends a name found by capitals in languages without
+# a recogniser): tr-tr 0.831 -> 0.833, en-en 0.869 -> 0.870, ar-ar 0.794 -> 0.795, entities 0.802 -> 0.803,
+# geography 0.649 -> 0.650, time 0.413 -> 0.413; es-es 0.824 -> 0.823, fr-fr 0.809 -> 0.808, narrative 0.802
+# -> 0.802, style 0.509 -> 0.508, tone 0.505 -> 0.504 move down by at most 0.001 (noise), and follow.
+FLOORS = {"overall": 0.833, "en-en": 0.870, "es-es": 0.823, "tr-tr": 0.833, "ar-ar": 0.795, "fr-fr": 0.808,
+          "entities": 0.803, "narrative": 0.802, "geography": 0.650, "time": 0.413, "style": 0.508, "tone": 0.504}
 
 pytestmark = [pytest.mark.data, pytest.mark.slow]
 

@@ -1,14 +1,15 @@
 """The versioned pair models: features → the seven SemEval dimensions (``scorer-v*``), and features →
 the probability that two articles report the same event (``same-story-v*``).
 
-A scorer is a JSON file in ``models/`` (``scorer-v6.json`` …) holding the feature names, one model
+A scorer is a JSON file in ``models/`` (``scorer-v7.json`` …) holding the feature names, one model
 per dimension (exported by ``samestory/compare/train.py``), the digest of the data it was trained on
 and its cross-validated figures. A dimension's model is the mean of a gradient-boosted tree ensemble
 (scikit-learn's HistGradientBoostingRegressor) and a ridge regression on standardised features
 (``Blend``); a second set of models without the wording features (``cross_language``) judges pairs
 written in two languages (see train.py). The trees and ridge are monotone in every similarity feature
 (since scorer-v4, train.py); scorer-v5 also reads which extractor found the names (``entities_ner``);
-scorer-v6 is scorer-v5 retrained on analyser-v8, whose term vectors are word stems. scorer-v5, scorer-v4 (without it), scorer-v3 (unconstrained), scorer-v2 (without the passage vectors' cosine) and
+scorer-v6 is scorer-v5 retrained on analyser-v8, whose term vectors are word stems, and scorer-v7 the same
+retrained on analyser-v9. scorer-v6, scorer-v5, scorer-v4 (without it), scorer-v3 (unconstrained), scorer-v2 (without the passage vectors' cosine) and
 scorer-v1 (trees only, one set) are in the git history.
 
 A same-story model is one gradient-boosted classifier (HistGradientBoostingClassifier, exported by
@@ -33,7 +34,7 @@ from ..errors import ModelError
 from ..model import DIMENSIONS
 from .features import CONTRAST_FEATURE, PASSAGE_FEATURE
 
-DEFAULT_SCORER = "scorer-v6"
+DEFAULT_SCORER = "scorer-v7"
 DEFAULT_SAME_STORY = "same-story-v6"
 #: Features that compare wording, so mean nothing across two languages. The same-story model is
 #: trained with copies of its pairs where these are missing, and sees them missing for such pairs.
@@ -222,7 +223,7 @@ def _build(cls: Any, name: str, kind: str, prefix: str) -> Any:
 
 @lru_cache(maxsize=8)
 def load(name: str = DEFAULT_SCORER) -> Scorer:
-    """Load a packaged scorer by name ("scorer-v6"); the error lists the ones available."""
+    """Load a packaged scorer by name ("scorer-v7"); the error lists the ones available."""
     return _build(Scorer, name, "scorer", "scorer-")
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -118,8 +119,7 @@ def _capitalised(doc: Any, base: int, sent_of) -> list[Mention]:
     out = []
     for sent in doc.sents:
         s = sent.text
-
-        def close(run: list[re.Match[str]]) -> None:
+        for run in _runs(s):
             while run and run[-1].group(0) in _CONNECTORS:
                 run.pop()
             if run and run[0].start() > 0:
@@ -128,20 +128,25 @@ def _capitalised(doc: Any, base: int, sent_of) -> list[Mention]:
                 if len(name) >= 3 and not _stop_words_only(name, doc) and not _calendar_word(name, doc.lang_):
                     g = base + sent.start_char + start
                     out.append(Mention(name, "NAME", g, g + len(name), sent_of(g)))
-
-        run: list[re.Match[str]] = []
-        for m in _WORD.finditer(s):
-            word = m.group(0)
-            if run and s[run[-1].end():m.start()].strip():  # punctuation between: "Valilik, Akyaka" is two
-                close(run)
-                run = []
-            if word[0].isupper() or (run and word in _CONNECTORS):
-                run.append(m)
-                continue
-            close(run)
-            run = []
-        close(run)
     return out
+
+
+def _runs(s: str) -> Iterator[list[re.Match[str]]]:
+    """The runs of capitalised words in ``s``, with the connectors inside them (and any after them);
+    punctuation between two words ends a run: "Valilik, Akyaka" is two."""
+    run: list[re.Match[str]] = []
+    for m in _WORD.finditer(s):
+        word = m.group(0)
+        if run and s[run[-1].end():m.start()].strip():
+            yield run
+            run = []
+        if word[0].isupper() or (run and word in _CONNECTORS):
+            run.append(m)
+        elif run:
+            yield run
+            run = []
+    if run:
+        yield run
 
 
 #: a title is at most this many words ("last soviet leader")

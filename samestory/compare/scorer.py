@@ -8,9 +8,10 @@ and its cross-validated figures. A dimension's model is the mean of a gradient-b
 (``Blend``); a second set of models without the wording features (``cross_language``) judges pairs
 written in two languages (see train.py). The trees and ridge are monotone in every similarity feature
 (since scorer-v4, train.py); scorer-v5 also reads which extractor found the names (``entities_ner``);
-scorer-v6 is scorer-v5 retrained on analyser-v8, whose term vectors are word stems, and scorer-v7 the same
-retrained on analyser-v9. scorer-v6, scorer-v5, scorer-v4 (without it), scorer-v3 (unconstrained), scorer-v2 (without the passage vectors' cosine) and
-scorer-v1 (trees only, one set) are in the git history.
+scorer-v6 is scorer-v5 retrained on analyser-v8, whose term vectors are word stems, and scorer-v7 the
+same retrained on analyser-v9. scorer-v6, scorer-v5, scorer-v4 (without ``entities_ner``), scorer-v3
+(unconstrained), scorer-v2 (without the passage vectors' cosine) and scorer-v1 (trees only, one set) are
+in the git history.
 
 A same-story model is one gradient-boosted classifier (HistGradientBoostingClassifier, exported by
 ``samestory/compare/train_story.py``) whose summed trees give the log-odds. same-story-v2 can read the

@@ -139,9 +139,9 @@ class Analysis:
     minhash: np.ndarray  # uint64 MinHash signature of the shingles
     versions: dict[str, str]
     terms: dict[str, float] = field(default_factory=dict)  # distinctive words → weight (analyse/terms.py)
-    #: multilingual-e5 vector of the article's opening, made when the article is first judged in a pair
-    #: (analyse/passages.py); kept in its own table, not in as_dict()
-    passage_vector: np.ndarray | None = None
+    #: multilingual-e5 vectors of the article's opening (row 0) and of its windows (the rows after), made
+    #: when the article is first judged in a pair (analyse/passages.py); kept in their own table, not in as_dict()
+    passage_vectors: np.ndarray | None = None
 
     @property
     def id(self) -> str:

@@ -12,8 +12,8 @@ from samestory.compare import compare, scorer
 
 
 def _fresh(a):
-    """A copy of an analysis without its passage vector (the fixtures are shared between tests)."""
-    return dataclasses.replace(a, passage_vector=None)
+    """A copy of an analysis without its passage vectors (the fixtures are shared between tests)."""
+    return dataclasses.replace(a, passage_vectors=None)
 
 
 def test_passage_vectors_place_a_reprint_nearer_than_another_story(demo):
@@ -21,8 +21,31 @@ def test_passage_vectors_place_a_reprint_nearer_than_another_story(demo):
                                                          "chess_sport-gazette.txt"))
     passages.ensure([herald, reprint, chess])
     for a in (herald, reprint, chess):
-        assert a.passage_vector.shape == (passages.DIM,) and abs(float(np.linalg.norm(a.passage_vector)) - 1) < 1e-4
-    assert herald.passage_vector @ reprint.passage_vector > herald.passage_vector @ chess.passage_vector + 0.1
+        rows = len(passages.passage_texts(a.article))
+        assert 2 < rows <= 1 + passages.WINDOWS and a.passage_vectors.shape == (rows, passages.DIM)
+        assert np.allclose(np.linalg.norm(a.passage_vectors, axis=1), 1, atol=1e-4)
+    first = passages.opening
+    assert first(herald.passage_vectors) @ first(reprint.passage_vectors) > first(herald.passage_vectors) @ first(chess.passage_vectors) + 0.1
+
+
+def test_the_windows_find_a_story_told_further_down(demo):
+    """An article that opens with a chess paragraph (one window's worth) and then reports the bridge:
+    its opening's vector is nearer the chess report than the bridge report, but its best window matches
+    the bridge report's as closely as the bridge report's own reprint does; a chess report's does not."""
+    from samestory.compare.features import passage_features
+
+    herald, chess, reprint = (demo[n] for n in ("bridge_coastal-herald.md", "chess_sport-gazette.txt",
+                                                "bridge_reprint_daily-post.html"))
+    intro = " ".join(chess.article.text.split()[:passages.WINDOW_WORDS])
+    mixed = Analyser().analyse(dataclasses.replace(herald.article, id="mixed", title=chess.article.title,
+                                                   text=intro + "\n\n" + herald.article.text))
+    herald, chess, reprint = _fresh(herald), _fresh(chess), _fresh(reprint)
+    passages.ensure([herald, chess, reprint, mixed])
+    to_mixed, to_chess = passage_features(herald, mixed), passage_features(herald, chess)
+    assert passage_features(chess, mixed)["passage_cos"] > to_mixed["passage_cos"]
+    assert to_mixed["passage_window_max"] > to_mixed["passage_cos"] + 0.05
+    assert to_mixed["passage_window_max"] >= passage_features(herald, reprint)["passage_window_max"] - 0.05
+    assert to_mixed["passage_window_max"] > to_chess["passage_window_max"] + 0.1
 
 
 def test_the_cache_keeps_passage_vectors(tmp_path, demo):
@@ -33,7 +56,7 @@ def test_the_cache_keeps_passage_vectors(tmp_path, demo):
     # read back by a new cache on the same file: the same vector, and nothing encoded (the row count stays)
     cache = AnalysisCache(tmp_path / "cache.sqlite")
     again = Analyser(cache=cache).with_passages([_fresh(demo["bridge_baltic-wire.txt"])])[0]
-    assert np.array_equal(again.passage_vector, first.passage_vector)
+    assert np.array_equal(again.passage_vectors, first.passage_vectors)
     assert cache._db.execute("SELECT count(*) FROM passage_vectors").fetchone()[0] == 1
 
 
@@ -41,9 +64,10 @@ def test_compare_with_and_without_passage_vectors(demo):
     herald, baltic = _fresh(demo["bridge_coastal-herald.md"]), _fresh(demo["bridge_baltic-wire.txt"])
     plain = compare(herald, baltic, passages=False)
     assert "passage_cos" not in plain.features and plain.versions["scorer"] == f"{scorer.DEFAULT_SCORER} (without passages)"
-    assert herald.passage_vector is None  # not made when not asked for
+    assert herald.passage_vectors is None  # not made when not asked for
     full = compare(herald, baltic)
     assert 0 < full.features["passage_cos"] <= 1 and full.versions["scorer"] == scorer.DEFAULT_SCORER
+    assert 0 < full.features["passage_window_max"] <= 1
     assert full.versions["passages"] == passages.model_version()
     assert full.relation is plain.relation  # same story either way: that decision does not read the scores
     assert full.scores != plain.scores  # two different models
@@ -52,8 +76,9 @@ def test_compare_with_and_without_passage_vectors(demo):
 def test_pairs_in_two_languages_are_judged_without_passage_vectors(demo):
     herald, spanish = _fresh(demo["bridge_coastal-herald.md"]), _fresh(demo["bridge_es_el-observador.json"])
     c = compare(herald, spanish)
-    assert "passage_cos" not in c.features and c.versions["scorer"] == f"{scorer.DEFAULT_SCORER} (cross-language)"
-    assert spanish.passage_vector is None  # nothing was spent on them
+    assert not {"passage_cos", "passage_window_max"} & set(c.features)
+    assert c.versions["scorer"] == f"{scorer.DEFAULT_SCORER} (cross-language)"
+    assert spanish.passage_vectors is None  # nothing was spent on them
 
 
 def test_similar_keeps_passage_vectors_in_the_store(tmp_path, demo):
@@ -90,7 +115,7 @@ def test_the_clustering_judges_only_unsure_pairs_again_with_passage_vectors(demo
     cheap = Judge(name=CASCADE_MODEL, passages=False)
     assert cheap.model.reads_passages
     p0 = cheap.probabilities(x, others)
-    assert cheap.cost()["pairs_rejudged_with_passages"] == 0 and all(o.passage_vector is None for o in others)
+    assert cheap.cost()["pairs_rejudged_with_passages"] == 0 and all(o.passage_vectors is None for o in others)
     unsure = [i for i, o in enumerate(others) if o.language == x.language and UNSURE[0] < p0[i] < UNSURE[1]]
     assert unsure  # the rewrite of another year's closure: same bridge, same wording, another event
 
@@ -100,7 +125,7 @@ def test_the_clustering_judges_only_unsure_pairs_again_with_passage_vectors(demo
                             "passage_vectors_made": 1 + len(unsure)}
     sure = [i for i in range(len(others)) if i not in unsure]
     assert np.array_equal(p[sure], p0[sure]) and not np.allclose(p[unsure], p0[unsure])
-    assert [i for i, o in enumerate(others) if o.passage_vector is not None] == unsure
+    assert [i for i, o in enumerate(others) if o.passage_vectors is not None] == unsure
     judge.probabilities(x, others)  # the vectors are on the analyses now: nothing made again
     assert judge.cost()["passage_vectors_made"] == 1 + len(unsure)
 

@@ -1,6 +1,6 @@
 """Quality gate for the pair scorer, on the SemEval-2022 Task 8 training data in ../shared/data.
 
-Floors are the cross-validated figures of scorer-v7 (recorded in its model file) less a noise margin of
+Floors are the cross-validated figures of scorer-v8 (recorded in its model file) less a noise margin of
 0.02. Lowering a floor is an explicit, reasoned change to this file, never a side effect.
 The run retrains in 5 folds grouped by article and scores out-of-fold predictions (a few minutes).
 """
@@ -38,8 +38,13 @@ MARGIN = 0.02
 # a recogniser): tr-tr 0.831 -> 0.833, en-en 0.869 -> 0.870, ar-ar 0.794 -> 0.795, entities 0.802 -> 0.803,
 # geography 0.649 -> 0.650, time 0.413 -> 0.413; es-es 0.824 -> 0.823, fr-fr 0.809 -> 0.808, narrative 0.802
 # -> 0.802, style 0.509 -> 0.508, tone 0.505 -> 0.504 move down by at most 0.001 (noise), and follow.
-FLOORS = {"overall": 0.833, "en-en": 0.870, "es-es": 0.823, "tr-tr": 0.833, "ar-ar": 0.795, "fr-fr": 0.808,
-          "entities": 0.803, "narrative": 0.802, "geography": 0.650, "time": 0.413, "style": 0.508, "tone": 0.504}
+# scorer-v8 adds passage_window_max, the best cosine between the two articles' 90-word passage windows
+# (analyse/passages.py): overall 0.833 -> 0.838, en-en 0.870 -> 0.874, tr-tr 0.833 -> 0.839, ar-ar 0.795
+# -> 0.814, fr-fr 0.808 -> 0.813, entities 0.803 -> 0.805, narrative 0.802 -> 0.803, geography 0.650 ->
+# 0.652, tone 0.504 -> 0.511 rise; es-es 0.823 -> 0.822, style 0.508 -> 0.506 and time 0.413 -> 0.413 move
+# down within noise, and follow.
+FLOORS = {"overall": 0.838, "en-en": 0.874, "es-es": 0.822, "tr-tr": 0.839, "ar-ar": 0.814, "fr-fr": 0.813,
+          "entities": 0.805, "narrative": 0.803, "geography": 0.652, "time": 0.413, "style": 0.506, "tone": 0.511}
 
 pytestmark = [pytest.mark.data, pytest.mark.slow]
 

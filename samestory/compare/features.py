@@ -15,14 +15,18 @@ from typing import Any
 import numpy as np
 
 from ..analyse.dates import parse_published, year_known
-from ..analyse import terms
+from ..analyse import passages, terms
 from ..analyse.nlp import statistical
 from ..analyse.fingerprints import containment
 from ..model import Analysis
 from .align import ALIGNED, Alignment
 
-#: The passage vectors' cosine (analyse/passages.py): present only when both analyses carry a vector.
+#: The opening passage vectors' cosine (analyse/passages.py): present only when both analyses carry
+#: their passage vectors, like ``passage_window_max``, the best cosine between a window of one and a
+#: window of the other. PASSAGE_FEATURES: both.
 PASSAGE_FEATURE = "passage_cos"
+WINDOW_FEATURE = "passage_window_max"
+PASSAGE_FEATURES = (PASSAGE_FEATURE, WINDOW_FEATURE)
 #: The document vectors' cosine once what their neighbourhood shares is taken out (contrast_cos): present
 #: only when the pair is judged among other articles (a store, a pile), never for two articles alone.
 CONTRAST_FEATURE = "contrast_cos"
@@ -146,9 +150,14 @@ def actor_features(pa: Profile, pb: Profile) -> dict[str, float]:
     return f
 
 
-def passage_cos(a: Analysis, b: Analysis) -> float:
-    """Cosine of the two passage vectors (both must be made: analyse/passages.py)."""
-    return float(a.passage_vector @ b.passage_vector)
+def passage_features(a: Analysis, b: Analysis) -> dict[str, float]:
+    """``passage_cos``, the cosine of the two openings' vectors, and ``passage_window_max``, the best
+    cosine between a window of one and a window of the other (both articles' vectors must be made:
+    analyse/passages.py). The best window pair finds a story one article tells in its opening and the
+    other further down, or two accounts that share one passage."""
+    va, vb = a.passage_vectors, b.passage_vectors
+    return {PASSAGE_FEATURE: float(passages.opening(va) @ passages.opening(vb)),
+            WINDOW_FEATURE: float((passages.windows(va) @ passages.windows(vb).T).max())}
 
 
 def contrast_cos(a: Analysis, b: Analysis, centre: np.ndarray) -> float:
@@ -173,7 +182,8 @@ def neighbourhood_centre(vectors: np.ndarray) -> np.ndarray | None:
 
 def compute(a: Analysis, b: Analysis, al: Alignment, passages: bool = True,
             centre: np.ndarray | None = None) -> dict[str, float]:
-    """``passages``: include ``passage_cos`` when both analyses carry a passage vector. ``centre``: the
+    """``passages``: include ``passage_cos`` and ``passage_window_max`` when both analyses carry their
+    passage vectors. ``centre``: the
     pair's neighbourhood centre (neighbourhood_centre), to include ``contrast_cos``."""
     f: dict[str, float] = {}
     if centre is not None:
@@ -187,8 +197,8 @@ def compute(a: Analysis, b: Analysis, al: Alignment, passages: bool = True,
     both_titles = a.title_vector is not None and b.title_vector is not None
     f["title_known"] = float(both_titles)
     f["title_cos"] = float(a.title_vector @ b.title_vector) if both_titles else f["lead_cos"]
-    if passages and a.passage_vector is not None and b.passage_vector is not None:  # see analyse/passages.py
-        f[PASSAGE_FEATURE] = passage_cos(a, b)
+    if passages and a.passage_vectors is not None and b.passage_vectors is not None:  # see analyse/passages.py
+        f.update(passage_features(a, b))
     ta, tb = pa.title, pb.title
     f["title_lead_cos"] = float(max(ta @ lb, tb @ la))
     f["title_doc_cos"] = float(max(ta @ db, tb @ da))

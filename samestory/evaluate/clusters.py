@@ -93,7 +93,7 @@ def cross_validate(analyses: list[Analysis], gold: dict[str, str], topic: dict[s
     their passage vectors (``Analyser.with_passages``) either way: the training pairs read them."""
     from ..compare import train_story
 
-    missing = sum(a.passage_vector is None for a in analyses)
+    missing = sum(a.passage_vectors is None for a in analyses)
     if missing:
         raise ValueError(f"cross_validate: {missing} analyses have no passage vector (Analyser.with_passages)")
     fold = folds_of([topic[a.id] for a in analyses], k)

@@ -49,6 +49,15 @@ def test_plain_text_first_line_title_and_reply_footer():
     assert "Leave A Reply" not in a.text and "Leave A Reply" in a.removed
 
 
+def test_a_headline_over_a_single_paragraph_is_the_title():
+    body = ("Crane operators at the port of Varnholm stopped work at midnight, halting the unloading of eleven "
+            "cargo vessels in a row over pay for night shifts, their union said on Monday.")
+    a = read_text("Varnholm dockers strike over night-shift pay\n\n" + body)
+    assert a.title == "Varnholm dockers strike over night-shift pay" and a.text == body
+    # a short first paragraph that ends as a sentence does may be a one-sentence lead: not a title
+    assert read_text("Dockers at Varnholm walked out on Monday.\n\n" + body).title is None
+
+
 def test_broken_paragraph_is_joined():
     a = read_text("Title line here\n\nRelations worsened over the bloc's\n\nexpansion into the east, "
                   "officials said on Monday in a long statement.\n\nA second paragraph follows with more words in it.")

@@ -83,7 +83,10 @@ def _take_title(lines: list[str]) -> str | None:
     first = lines[i].strip()
     standalone = (i + 1 >= len(lines) or not lines[i + 1].strip())
     rest = sum(1 for ln in lines[i + 1:] if ln.strip())
-    if standalone and rest >= 2 and len(first.split()) <= _MAX_TITLE_WORDS and not _URL.search(first):
+    # a headline over one paragraph is a title too, when it does not end as a sentence does: a short
+    # first paragraph ending in a full stop may be a one-sentence lead
+    headline = rest >= 2 or (rest == 1 and not first.endswith((".", "!", "?", "…", "。")))
+    if standalone and headline and len(first.split()) <= _MAX_TITLE_WORDS and not _URL.search(first):
         lines[i] = ""
         return _strip_md(first)
     return None

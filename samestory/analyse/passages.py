@@ -12,11 +12,12 @@ more closely than anything else the scorer has (Pearson −0.73 to −0.83 by la
 −0.78 for the mean USE sentence vector); the best-matching pair of windows (``passage_window_max``,
 compare/features.py) adds what the opening misses, a story told further down one of the two articles
 (scorer-v8, cross-validated on SemEval: Overall 0.833 → 0.838, ar-ar 0.795 → 0.814, see the README).
-A 500-word article costs about 0.4 s of the engine, so the vectors are not part of the analysis every
-ingested article gets (at 17.4 articles/s on 2 cores the stream's whole budget is ~115 ms of a core per
-article, see benchmarks/stream.py): they are made when an article is first judged in a pair (``compare``, ``similar``, ``eval pairs``) and kept
-in their own table beside the analyses, keyed by the article's content and the encoder's version
-(``PassageTable``), so an article pays for them once.
+A 500-word article's vectors cost about 0.45 s of the engine (the opening's alone ~170 ms), so they are
+not part of the analysis every ingested article gets (at 17.4 articles/s on 2 cores the stream's whole
+budget is ~115 ms of a core per article, see benchmarks/stream.py): they are made when an article is
+first judged in a pair (``compare``, ``similar``, ``eval pairs``) and kept in their own table beside the
+analyses, keyed by the article's content and the encoder's version (``PassageTable``), so an article pays
+for them once.
 """
 
 from __future__ import annotations

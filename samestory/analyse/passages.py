@@ -115,10 +115,7 @@ def ensure(analyses: Iterable[Analysis], table: "PassageTable | None" = None) ->
         for a, v in zip(todo, found):
             a.passage_vectors = v
         todo = [a for a in todo if a.passage_vectors is None]
-    unique = {id(a): a for a in todo}
-    if not unique:
-        return 0
-    todo = list(unique.values())
+    todo = list({id(a): a for a in todo}.values())  # an analysis given twice is encoded once
     for start in range(0, len(todo), CHUNK):
         chunk = todo[start:start + CHUNK]
         for a, v in zip(chunk, encode([a.article for a in chunk])):

@@ -183,8 +183,8 @@ def neighbourhood_centre(vectors: np.ndarray) -> np.ndarray | None:
 def compute(a: Analysis, b: Analysis, al: Alignment, passages: bool = True,
             centre: np.ndarray | None = None) -> dict[str, float]:
     """``passages``: include ``passage_cos`` and ``passage_window_max`` when both analyses carry their
-    passage vectors. ``centre``: the
-    pair's neighbourhood centre (neighbourhood_centre), to include ``contrast_cos``."""
+    passage vectors. ``centre``: the pair's neighbourhood centre (neighbourhood_centre), to include
+    ``contrast_cos``."""
     f: dict[str, float] = {}
     if centre is not None:
         f[CONTRAST_FEATURE] = contrast_cos(a, b, centre)

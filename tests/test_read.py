@@ -58,6 +58,19 @@ def test_a_headline_over_a_single_paragraph_is_the_title():
     assert read_text("Dockers at Varnholm walked out on Monday.\n\n" + body).title is None
 
 
+def test_a_one_sentence_lead_is_kept():
+    """jusText calls a short first paragraph boilerplate (nothing before it to vouch for it): a lead that
+    ends with a full stop is kept over the article's prose, a teaser question is not."""
+    body = ("The strike began at dawn when the night shift refused to hand the cranes to the morning crews, "
+            "and by noon the port authority said no container ship had been loaded since midnight. Union "
+            "leaders said the walkout would last until the harbour company withdrew its plan to cut overtime pay.")
+    a = read_text("Dockers strike at Varnholm\n\nDockers at Varnholm walked out on Monday.\n\n" + body)
+    assert a.title == "Dockers strike at Varnholm"
+    assert a.text.startswith("Dockers at Varnholm walked out on Monday.") and a.text.endswith("overtime pay.")
+    b = read_text("Dockers strike at Varnholm\n\nWho will unload the ships this week?\n\n" + body)
+    assert b.text == body and "Who will unload the ships this week?" in b.removed
+
+
 def test_broken_paragraph_is_joined():
     a = read_text("Title line here\n\nRelations worsened over the bloc's\n\nexpansion into the east, "
                   "officials said on Monday in a long statement.\n\nA second paragraph follows with more words in it.")

@@ -5,7 +5,8 @@ class of neighbouring paragraphs. That catches photo credits, "Related article:"
 subscribe prompts, comment-form leftovers and URL lines without any list of phrases. One adjustment for
 text input, where most paragraphs are already article prose: a paragraph that reads as a complete sentence
 (≥ 8 words, ends with sentence punctuation, not dominated by links) is kept even when jusText would call it
-bad on stop-word density alone (short quoted sentences score low there).
+bad on stop-word density alone (short quoted sentences score low there). Another: a first paragraph of
+five words or more ending with a full stop, above content, is a one-sentence lead and kept (``_keep_lead``).
 
 HTML pages do not come here: trafilatura removes their boilerplate (see html.py).
 """
@@ -28,6 +29,8 @@ _STOPLISTS = {
 
 _PROSE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
 _MIN_PROSE_WORDS = 8
+_MIN_LEAD_WORDS = 5
+_LEAD_END = re.compile(r"\.[\"'”’»)\]]*$")
 _MAX_PROSE_LINK_DENSITY = 0.5
 
 
@@ -62,7 +65,21 @@ def classify_html(html: str, language: str | None) -> list[Paragraph]:
         if bad and _is_prose(text) and p.links_density() <= _MAX_PROSE_LINK_DENSITY:
             bad, reason = False, "prose sentence"
         out.append(Paragraph(text, bad, reason))
-    return _join_broken(out)
+    return _join_broken(_keep_lead(out))
+
+
+def _keep_lead(paragraphs: list[Paragraph]) -> list[Paragraph]:
+    """A one-sentence lead ("Dockers at Varnholm walked out on Monday.") is kept: a first paragraph of at
+    least _MIN_LEAD_WORDS words, not in capitals, that ends with a full stop, above a content paragraph.
+    jusText calls it short, and with nothing before it no neighbour makes it content, so it was dropped.
+    A question or an exclamation there is more often a teaser, a repeated headline or a prompt ("We
+    noticed you're blocking ads!"), and stays out."""
+    if len(paragraphs) > 1 and paragraphs[0].boilerplate and not paragraphs[1].boilerplate:
+        first = paragraphs[0]
+        if (len(first.text.split()) >= _MIN_LEAD_WORDS and _LEAD_END.search(first.text) and first.reason == "short"
+                and not first.text.isupper()):
+            first.boilerplate, first.reason = False, "lead sentence"
+    return paragraphs
 
 
 def _is_prose(text: str) -> bool:

@@ -165,6 +165,9 @@ def test_vectors_of_the_opening_alone_serve_the_cascade_and_are_completed_for_a_
     c = compare(herald, reprint)  # reads the windows: the opening-only vectors are completed
     assert "passage_window_max" in c.features and passages.has_windows(herald.passage_vectors)
     assert np.allclose(passages.opening(herald.passage_vectors), passages.opening(again.passage_vectors), atol=1e-6)
+    assert passages.ensure([again], cache.passages) == 1  # completed in the table: the full row replaces the opening's
+    assert cache._db.execute("SELECT DISTINCT model FROM passage_vectors").fetchall() == [(passages.model_version(),)]
+    assert cache._db.execute("SELECT count(*) FROM passage_vectors").fetchone()[0] == 2
 
 
 def test_ingest_reports_what_the_cascade_cost(tmp_path, capsys):

@@ -155,8 +155,8 @@ _SCHEMA = """CREATE TABLE IF NOT EXISTS passage_vectors (
 class PassageTable:
     """Passage vectors in an SQLite database (the analysis cache's, or a store's), keyed by the article's
     content (``cache_key``) and ``model_version()``, with or without the windows (vectors made by an
-    earlier version are not read); an article's rows are one blob. The table is made when missing, so
-    older files gain it."""
+    earlier version are not read); an article's rows are one blob, and its full vectors replace a row of
+    its opening's alone. The table is made when missing, so older files gain it."""
 
     def __init__(self, db: sqlite3.Connection, lock: threading.Lock | None = None, writable: bool = True):
         self.db = db
@@ -182,6 +182,9 @@ class PassageTable:
     def put_many(self, items: list[tuple[Article, np.ndarray]]) -> None:
         if not self.writable or not items:
             return
+        rows = [(cache_key(a), model_version(has_windows(v)), v.astype(np.float32).tobytes()) for a, v in items]
         with self.lock, self.db:
-            self.db.executemany("INSERT OR REPLACE INTO passage_vectors VALUES (?,?,?)",
-                                [(cache_key(a), model_version(has_windows(v)), v.astype(np.float32).tobytes()) for a, v in items])
+            self.db.executemany("INSERT OR REPLACE INTO passage_vectors VALUES (?,?,?)", rows)
+            # full vectors hold the opening's: a row of the opening alone made before them is dropped
+            self.db.executemany("DELETE FROM passage_vectors WHERE key=? AND model=?",
+                                [(k, model_version(False)) for k, m, _ in rows if m != model_version(False)])

@@ -74,9 +74,9 @@ def passage_texts(article: Article, windows: bool = True) -> list[str]:
     words = ((article.title or "") + "\n" + article.text).split()
     if not windows:
         return [" ".join(words[:PASSAGE_WORDS])]
-    windows = [words[s:s + WINDOW_WORDS] for s in range(0, min(len(words), WINDOWS * WINDOW_WORDS), WINDOW_WORDS)]
-    windows = [w for i, w in enumerate(windows) if i == 0 or len(w) >= WINDOW_WORDS // 3]
-    return [" ".join(words[:PASSAGE_WORDS])] + [" ".join(w) for w in windows or [[]]]
+    spans = [words[s:s + WINDOW_WORDS] for s in range(0, min(len(words), WINDOWS * WINDOW_WORDS), WINDOW_WORDS)]
+    spans = [w for i, w in enumerate(spans) if i == 0 or len(w) >= WINDOW_WORDS // 3]
+    return [" ".join(words[:PASSAGE_WORDS])] + [" ".join(w) for w in spans or [[]]]
 
 
 def opening(vectors: np.ndarray) -> np.ndarray:
@@ -123,9 +123,9 @@ def ensure(analyses: Iterable[Analysis], table: "PassageTable | None" = None, wi
     """Give every analysis without them its passage vectors: from ``table`` when it holds them, else
     encoded and written to ``table`` ``CHUNK`` articles at a time (a long run cut short keeps what it
     made). ``windows=False``: the opening's vector is enough (the same-story cascade, group/cluster.py,
-    reads nothing else; it costs less than half of the full vectors): full vectors found are used, and only the
-    opening is encoded where none are. An analysis with the opening's alone gets the full ones when
-    ``windows``. Returns for how many articles vectors were encoded."""
+    reads nothing else; it costs less than half of the full vectors): full vectors found are used, and
+    only the opening is encoded where none are. An analysis with the opening's alone gets the full ones
+    when ``windows``. Returns for how many articles vectors were encoded."""
     todo = [a for a in analyses if _lacks(a, windows)]
     if not todo:
         return 0

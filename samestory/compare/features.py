@@ -153,8 +153,9 @@ def actor_features(pa: Profile, pb: Profile) -> dict[str, float]:
 def passage_features(a: Analysis, b: Analysis) -> dict[str, float]:
     """``passage_cos``, the cosine of the two openings' vectors, and ``passage_window_max``, the best
     cosine between a window of one and a window of the other (both articles' vectors must be made:
-    analyse/passages.py; the second is left out when either article's were made without the windows). The best window pair finds a story one article tells in its opening and the
-    other further down, or two accounts that share one passage."""
+    analyse/passages.py; the second is left out when either article's were made without the windows).
+    The best window pair finds a story one article tells in its opening and the other further down, or
+    two accounts that share one passage."""
     va, vb = a.passage_vectors, b.passage_vectors
     out = {PASSAGE_FEATURE: float(passages.opening(va) @ passages.opening(vb))}
     if passages.has_windows(va) and passages.has_windows(vb):  # made with the opening's alone: no windows

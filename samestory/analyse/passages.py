@@ -17,7 +17,8 @@ not part of the analysis every ingested article gets (at 17.4 articles/s on 2 co
 budget is ~115 ms of a core per article, see benchmarks/stream.py): they are made when an article is
 first judged in a pair (``compare``, ``similar``, ``eval pairs``) and kept in their own table beside the
 analyses, keyed by the article's content and the encoder's version (``PassageTable``), so an article pays
-for them once.
+for them once. The clustering's cascade (``ingest --passages``) reads the opening's cosine alone and makes
+only the opening's vector (``ensure(..., windows=False)``); a later comparison completes it.
 """
 
 from __future__ import annotations

@@ -73,11 +73,12 @@ def model_version(windows: bool = True) -> str:
 def passage_texts(article: Article, windows: bool = True) -> list[str]:
     """The texts encoded for ``article``: its opening, then (``windows``) its windows."""
     words = ((article.title or "") + "\n" + article.text).split()
+    head = [" ".join(words[:PASSAGE_WORDS])]
     if not windows:
-        return [" ".join(words[:PASSAGE_WORDS])]
+        return head
     spans = [words[s:s + WINDOW_WORDS] for s in range(0, min(len(words), WINDOWS * WINDOW_WORDS), WINDOW_WORDS)]
     spans = [w for i, w in enumerate(spans) if i == 0 or len(w) >= WINDOW_WORDS // 3]
-    return [" ".join(words[:PASSAGE_WORDS])] + [" ".join(w) for w in spans or [[]]]
+    return head + [" ".join(w) for w in spans or [[]]]
 
 
 def opening(vectors: np.ndarray) -> np.ndarray:
@@ -131,7 +132,7 @@ def ensure(analyses: Iterable[Analysis], table: "PassageTable | None" = None, wi
     if not todo:
         return 0
     if table is not None:
-        for full in ((True, False) if not windows else (True,)):  # the full vectors serve either need
+        for full in (True,) if windows else (True, False):  # the full vectors serve either need
             found = table.get_many([a.article for a in todo], windows=full)
             for a, v in zip(todo, found):
                 if v is not None:
@@ -184,8 +185,9 @@ class PassageTable:
         if not self.writable or not items:
             return
         rows = [(cache_key(a), model_version(has_windows(v)), v.astype(np.float32).tobytes()) for a, v in items]
+        alone = model_version(False)
         with self.lock, self.db:
             self.db.executemany("INSERT OR REPLACE INTO passage_vectors VALUES (?,?,?)", rows)
             # full vectors hold the opening's: a row of the opening alone made before them is dropped
             self.db.executemany("DELETE FROM passage_vectors WHERE key=? AND model=?",
-                                [(k, model_version(False)) for k, m, _ in rows if m != model_version(False)])
+                                [(k, alone) for k, m, _ in rows if m != alone])

@@ -124,9 +124,8 @@ class Judge:
     again with it, the two openings' passage vectors made if they are not yet (``analyse.passages.ensure``
     without the windows, which the model does not read: read from or kept in ``table``, the store's). An
     opening's vector costs ~0.2 s, so most articles, whose candidates are plainly the same story or
-    plainly not, never pay it. ``passages=False`` judges
-    every pair without (the cheap model alone). ``cost()`` counts the pairs judged, those judged again and
-    the vectors made.
+    plainly not, never pay it. ``passages=False`` judges every pair without (the cheap model alone).
+    ``cost()`` counts the pairs judged, those judged again and the vectors made.
     """
 
     def __init__(self, model: SameStoryModel | None = None, name: str = DEFAULT_SAME_STORY, *,

@@ -27,10 +27,11 @@ _STOPLISTS = {
     "hr": "Croatian", "sr": "Serbian", "sl": "Slovenian", "ca": "Catalan", "id": "Indonesian",
 }
 
-_PROSE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
+_CLOSERS = r"[\"'”’»)\]]*$"  # quotes and brackets that may close a sentence
+_PROSE_END = re.compile(r"[.!?…]" + _CLOSERS)
 _MIN_PROSE_WORDS = 8
 _MIN_LEAD_WORDS = 5
-_LEAD_END = re.compile(r"\.[\"'”’»)\]]*$")
+_LEAD_END = re.compile(r"\." + _CLOSERS)
 _MAX_PROSE_LINK_DENSITY = 0.5
 
 

@@ -2,7 +2,9 @@
 
 Mentions come from the statistical recogniser where the language has one (see nlp.py), else from
 capitalised word sequences inside sentences (a fallback that works for any cased script; punctuation
-ends a sequence, so "Hafenstadt, Ostdorf und Kellmouth" are three names, since analyser-v9). A mention made
+ends a sequence, so "Varnholm, Kellmouth und Brelund" are three names, since analyser-v9; in German, where
+every noun is capitalised, only the words a part-of-speech tagger calls proper nouns, propernouns.py, since
+analyser-v10). A mention made
 only of the language's stop words ("También", "Había", "Vamos": words capitalised at the start of a
 sentence that the small Spanish model takes for names) is not a name and is dropped, unless written in
 capitals ("US"); so is a lone month or weekday name found by the fallback (Turkish capitalises them).
@@ -32,6 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import Entity, Sentence
+from . import propernouns
 from .dates import calendar_words
 from .gazetteer import country_of, fold
 from .lexicon import person_noun
@@ -115,14 +118,25 @@ def _calendar_word(name: str, lang: str) -> bool:
 def _capitalised(doc: Any, base: int, sent_of) -> list[Mention]:
     """Runs of capitalised words not at the start of a sentence: names in languages without a
     recogniser. Connectors such as "de" or "bin" may join two capitalised words; a suffix after an
-    apostrophe ("Moskova'da", "Rusya'nın") is dropped."""
+    apostrophe ("Moskova'da", "Rusya'nın") is dropped.
+
+    In a language with a part-of-speech tagger (German, propernouns.py), where nouns are capitalised
+    too, a run is a name only from its first to its last word tagged as a proper noun ("Bürgermeisterin
+    Ewa Lindqvist" gives "Ewa Lindqvist", "Kunden" nothing), and may then open the sentence."""
+    tagged = propernouns.supported(doc.lang_)
     out = []
     for sent in doc.sents:
         s = sent.text
+        proper = propernouns.name_starts(sent) if tagged else set()
         for run in _runs(s):
             while run and run[-1].group(0) in _CONNECTORS:
                 run.pop()
-            if run and run[0].start() > 0:
+            if tagged:
+                while run and run[0].start() not in proper:
+                    run.pop(0)
+                while run and run[-1].start() not in proper:
+                    run.pop()
+            if run and (tagged or run[0].start() > 0):
                 start, end = run[0].start(), run[-1].end()
                 name = _SUFFIX.sub("", s[start:end]).rstrip(".")
                 if len(name) >= 3 and not _stop_words_only(name, doc) and not _calendar_word(name, doc.lang_):

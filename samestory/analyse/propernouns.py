@@ -1,0 +1,63 @@
+"""Proper nouns in German, where every noun is written with a capital: the names among capitalised words.
+
+A language without an entity recogniser finds names by their capitals (entities.py). In German that
+takes every noun for a name ("Kunden", "Unternehmen", "Fragen"): on 40 German pages of the shared
+extraction data it gave 4,626 "names", about 116 an article, most of them common nouns, so two German
+articles "shared entities" whenever they shared nouns. Here each sentence is tagged by the Hanover Tagger
+(HanTa, an HMM over its morphological analysis of each word, with its German model in the wheel, no
+download), and only words tagged as proper nouns (STTS ``NE``) or foreign material (``FM``: "Treasury
+Wine Estates" in a German text) may make a name: on the same pages 691 remain. The tagger reads the words
+around, so an unknown name ("Lindqvist") is told from an unknown noun by its place in the sentence, and
+a name that opens the sentence ("Ewa Lindqvist ordnete …") is found too, which capitals alone cannot.
+
+About 0.15 ms a word (~75 ms for a 500-word article) on this machine, paid by German articles alone.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+from typing import Any
+
+from .gazetteer import country_of
+
+#: The languages with a tagger here, and HanTa's model for each.
+MODELS = {"de": "morphmodel_ger.pgz"}
+#: STTS tags of words that may be part of a name: proper noun, foreign material.
+NAME_TAGS = frozenset({"NE", "FM"})
+
+_lock = threading.Lock()
+_taggers: dict[str, Any] = {}
+
+
+def supported(lang: str) -> bool:
+    return lang in MODELS
+
+
+def _tagger(lang: str) -> Any:
+    with _lock:
+        if lang not in _taggers:
+            from HanTa import HanoverTagger
+
+            tagger = HanoverTagger.HanoverTagger(MODELS[lang])
+            # HanTa keeps the analyses of its model's frequent words; every other word (names, compounds)
+            # is analysed afresh at each occurrence, most of the time spent: keep those too, bounded.
+            tagger.analyze_forward = lru_cache(maxsize=100_000)(tagger.analyze_forward)
+            _taggers[lang] = tagger
+        return _taggers[lang]
+
+
+def name_starts(sent: Any) -> set[int]:
+    """Offsets, within the spaCy span ``sent``'s text, of its words tagged as proper nouns or foreign
+    material (the sentence is tagged as a whole: the tags depend on the words around), and of the words
+    the gazetteer knows as a country or city that the tagger's lexicon does not know ("Offenburg", which
+    it guesses to be a noun from its shape; but "Leben", "Mut" and "Tür", towns somewhere, are the nouns
+    its lexicon says they are). For a language without a tagger (``supported``), raises KeyError."""
+    words = [t for t in sent if not t.is_space]
+    if not words:
+        return set()
+    tagger = _tagger(sent.doc.lang_)
+    tags = tagger.tag_sent([t.text for t in words], taglevel=0)
+    return {t.idx - sent.start_char for t, tag in zip(words, tags)
+            if tag in NAME_TAGS or (t.text[:1].isupper() and tagger.normalize(t.text) not in tagger.cache
+                                    and country_of(t.text))}

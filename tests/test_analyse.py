@@ -321,3 +321,27 @@ def test_german_nouns_are_not_names(analyser):
         language="de", source="de-nouns"))
     keys = {e.key for e in de.entities}
     assert keys == {"NAME:ewa lindqvist", "PLACE:DE"}, keys
+
+
+def test_languages_written_without_spaces(analyser):
+    """Chinese, Japanese and Korean are cut into words by wordfreq's segmenters (jieba, MeCab; an article in
+    Chinese or Japanese stopped the analysis before: the packages were missing), and Japanese into sentences
+    at "。" (spaCy's Japanese tokenizer needs SudachiPy; the whole text was one sentence). Two short reports of
+    one strike, told differently, are the same story in each language."""
+    from samestory.compare import compare
+    from samestory.model import Article
+
+    twins = {
+        "zh": ("瓦恩霍尔姆港的码头工人周一举行罢工，要求提高工资。港口管理局表示，约有三百名工人参加了罢工。",
+               "周一，瓦恩霍尔姆港约三百名码头工人罢工，要求加薪，港口管理局称货船只能在外海等待。"),
+        "ja": ("ヴァーンホルム港の港湾労働者が月曜日、賃上げを求めてストライキを行った。港湾当局によると、約三百人の労働者が参加した。",
+               "月曜日、ヴァーンホルム港で約三百人の港湾労働者が賃上げを求めて仕事を止めたと港湾当局が発表した。"),
+        "ko": ("바른홀름 항구의 부두 노동자들이 월요일 임금 인상을 요구하며 파업에 들어갔다. 항만 당국은 약 300명의 노동자가 파업에 참여했다고 밝혔다.",
+               "월요일 바른홀름 항구에서 약 300명의 부두 노동자가 임금 인상을 요구하며 일손을 놓았다고 항만 당국이 발표했다."),
+    }
+    for lang, (x, y) in twins.items():
+        a = analyser.analyse(Article(text=x, source=f"{lang}-a"))
+        b = analyser.analyse(Article(text=y, source=f"{lang}-b"))
+        assert a.language == lang and len(a.sentences) == 2, (lang, a.language, [s.text for s in a.sentences])
+        assert any(len(k) >= 2 for k in a.terms) and a.terms.keys() & b.terms.keys(), (lang, a.terms, b.terms)
+        assert compare(a, b).relation == "same_story", lang

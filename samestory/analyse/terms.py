@@ -17,6 +17,7 @@ es-es 0.820 → 0.824, ar-ar 0.791 → 0.794, en-en 0.869 and fr-fr 0.810 → 0.
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 from collections import Counter
@@ -82,9 +83,22 @@ def is_word(word: str, lang: str) -> bool:
 
 
 def tokenize(text: str, lang: str) -> list[str]:
+    """wordfreq's tokenizer for the language: words cut by its segmenter where the language is written
+    without spaces (jieba for Chinese, MeCab with its dictionaries for Japanese and Korean: the
+    ``wordfreq[cjk]`` packages)."""
     import wordfreq
 
+    if lang == "zh":
+        _quiet_jieba()
     return wordfreq.tokenize(text, lang if lang in supported() else "en")
+
+
+@lru_cache(maxsize=1)
+def _quiet_jieba() -> None:
+    """jieba logs its dictionary's loading at DEBUG level to its own stderr handler."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
 
 
 def terms(text: str, lang: str) -> dict[str, float]:

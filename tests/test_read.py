@@ -107,6 +107,27 @@ def test_html_reader():
     assert "Privacy" not in a.text and "Home" not in a.text
 
 
+def test_text_decoded_wrongly_upstream_is_repaired(tmp_path):
+    """A scrape that read UTF-8 as Windows-1252 ("CÃ´te", "rÃ©forme") or kept Windows-1252's quotes as C1
+    controls ("\x93", "\x94") is repaired, in a JSON record as in an HTML page; a text written right is left
+    as it is, its straight quotes too."""
+    good = ("La réforme du port de Varnholm divise la Côte : « Nous voulons des garanties », a dit le maire "
+            "au conseil municipal lundi.\n\nLe vote aura lieu en mars, après l'avis des dockers.")
+    broken = good.encode("utf-8").decode("cp1252")
+    assert "Ã©" in broken
+    p = tmp_path / "a.json"
+    p.write_text(json.dumps({"title": "RÃ©forme du port", "text": broken, "meta_lang": "fr", "id": "9"}), encoding="utf-8")
+    a = read(p)
+    assert (a.title, a.text) == ("Réforme du port", good)
+    page = read_html(f"<html><body><h1>Port</h1><p>{broken}</p></body></html>", source="page.html")
+    assert "La réforme du port de Varnholm divise la Côte" in page.text
+    quotes = read_text("The mayor called it \x93a shock for the whole city\x94 on Monday, speaking to reporters at "
+                       "the harbour after the vote.", source="c1.txt")
+    assert "“a shock for the whole city”" in quotes.text
+    plain = 'The mayor said "we will rebuild" on Monday, speaking to reporters at the harbour after the vote.'
+    assert read_text(plain, source="plain.txt").text == plain
+
+
 def test_json_semeval_format(tmp_path):
     obj = {"title": "Crane topples", "text": "A container crane toppled onto an empty quay in the port of Rotterdam "
            "on Tuesday, the port authority said.\n\nNobody was hurt, officials said on the day after.",

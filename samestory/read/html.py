@@ -6,6 +6,7 @@ import re
 
 from ..errors import MalformedInputError, NoArticleTextError
 from ..model import Article
+from .decode import repair
 from .text import outlet_from_url, require_article_text
 
 _TAG = re.compile(r"<\s*(html|head|body|p|div|article|h1|br|span|meta|title|!doctype)\b", re.I)
@@ -28,10 +29,10 @@ def read_html(html: str, *, source: str = "<html>", url: str | None = None, id: 
                                           include_tables=False)
     except (ValueError, TypeError) as e:  # lxml refuses some broken documents outright
         raise MalformedInputError(source, f"the HTML could not be parsed ({e})") from None
-    text = (doc.text or "").strip() if doc is not None else ""
+    text = repair(doc.text or "").strip() if doc is not None else ""
     if not text:
         raise NoArticleTextError(source, "the page has no main text (navigation, forms or scripts only)")
-    title = doc.title or None
+    title = repair(doc.title) if doc.title else None
     # trafilatura starts the text with the title when the page repeats it as a heading
     if title and text.startswith(title):
         text = text[len(title):].lstrip()

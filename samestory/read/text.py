@@ -15,6 +15,7 @@ from ..errors import NoArticleTextError
 from ..language import DATE_LANGUAGES, detect_language
 from ..model import Article
 from .boilerplate import classify_html
+from .decode import repair
 
 _HEADING = re.compile(r"^\s{0,3}#{1,2}\s+(.+?)\s*#*\s*$")
 _URL = re.compile(r"https?://[^\s<>\"]+")
@@ -28,6 +29,7 @@ _MAX_DATE_WORDS = 8
 def read_text(text: str, *, source: str = "<text>", title: str | None = None, url: str | None = None,
               published: str | None = None, outlet: str | None = None, language: str | None = None,
               id: str = "") -> Article:
+    text, title = repair(text), repair(title) if title else title
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if title is None:
         title = _take_title(lines)

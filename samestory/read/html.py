@@ -32,7 +32,7 @@ def read_html(html: str, *, source: str = "<html>", url: str | None = None, id: 
     text = repair(doc.text or "").strip() if doc is not None else ""
     if not text:
         raise NoArticleTextError(source, "the page has no main text (navigation, forms or scripts only)")
-    title = repair(doc.title) if doc.title else None
+    title = repair(doc.title) or None
     # trafilatura starts the text with the title when the page repeats it as a heading
     if title and text.startswith(title):
         text = text[len(title):].lstrip()

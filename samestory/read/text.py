@@ -29,7 +29,7 @@ _MAX_DATE_WORDS = 8
 def read_text(text: str, *, source: str = "<text>", title: str | None = None, url: str | None = None,
               published: str | None = None, outlet: str | None = None, language: str | None = None,
               id: str = "") -> Article:
-    text, title = repair(text), repair(title) if title else title
+    text, title = repair(text), repair(title)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if title is None:
         title = _take_title(lines)

@@ -52,12 +52,10 @@ def _stoplist(language: str | None) -> frozenset[str]:
 
 def classify_html(html: str, language: str | None) -> list[Paragraph]:
     """Classify the block-level paragraphs of an HTML fragment as content or boilerplate."""
-    import justext
-
     stoplist = _stoplist(language)
     kwargs = {} if stoplist else {"stopwords_low": 0.0, "stopwords_high": 0.0}
     out: list[Paragraph] = []
-    for p in justext.justext(html.encode("utf-8"), stoplist, encoding="utf-8", **kwargs):
+    for p in _justext(html.encode("utf-8"), stoplist, **kwargs):
         text = " ".join(p.text.split())
         if not text:
             continue
@@ -67,6 +65,36 @@ def classify_html(html: str, language: str | None) -> list[Paragraph]:
             bad, reason = False, "prose sentence"
         out.append(Paragraph(text, bad, reason))
     return _join_broken(_keep_lead(out))
+
+
+def _justext(html: bytes, stoplist: frozenset[str], **kwargs: float) -> list:
+    """``justext.justext`` step by step, with each paragraph's text made once.
+
+    jusText's ``Paragraph.text`` joins the paragraph's text nodes and normalises their whitespace (a
+    Python call per space) on every read, and its classifier reads it about ten times a paragraph: that
+    was two thirds of reading a plain-text article. The text nodes do not change once the paragraphs
+    are made, so the text is kept on first read (``_Paragraph``); the classification is the same."""
+    from justext.core import (ParagraphMaker, classify_paragraphs, html_to_dom, preprocessor,
+                              revise_paragraph_classification)
+
+    paragraphs = ParagraphMaker.make_paragraphs(preprocessor(html_to_dom(html, encoding="utf-8")))
+    for p in paragraphs:
+        p.__class__ = _paragraph_class()
+    classify_paragraphs(paragraphs, stoplist, **kwargs)
+    revise_paragraph_classification(paragraphs)
+    return paragraphs
+
+
+@lru_cache(maxsize=1)
+def _paragraph_class() -> type:
+    from functools import cached_property
+
+    from justext.paragraph import Paragraph as JustextParagraph
+
+    class _Paragraph(JustextParagraph):
+        text = cached_property(JustextParagraph.text.fget)
+
+    return _Paragraph
 
 
 def _keep_lead(paragraphs: list[Paragraph]) -> list[Paragraph]:

@@ -9,6 +9,8 @@ rendered from Markdown (links and emphasis become plain text) and cleaned by the
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from typing import Any
 from urllib.parse import urlsplit
 
 from ..errors import NoArticleTextError
@@ -191,6 +193,12 @@ def _strip_md(s: str) -> str:
 
 
 def _render_markdown(text: str) -> str:
+    return _markdown().render(text)
+
+
+@lru_cache(maxsize=1)
+def _markdown() -> Any:
+    """The renderer, made once (its rule chains cost about as much to build as a text to render)."""
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark", {"html": False}).render(text)
+    return MarkdownIt("commonmark", {"html": False})

@@ -323,6 +323,26 @@ def test_german_nouns_are_not_names(analyser):
     assert keys == {"NAME:ewa lindqvist", "PLACE:DE"}, keys
 
 
+def test_declined_names_are_keyed_by_their_dictionary_form(analyser):
+    """Polish and Russian put names in cases ("w Warszawie", "do Polski", "в Москве"): capitals alone keyed
+    each form apart, so the gazetteer, which knows "Warszawa" and "Polska", knew none of them, and two
+    reports naming one man in two cases shared no name. The dictionary forms (analyse/lemmas.py) give the
+    places and one key per name; the written forms stay as the name's variants."""
+    from samestory.model import Article
+
+    pl = analyser.analyse(Article(
+        text="Premier spotkał się w Warszawie z ministrem. Rozmawiali o pomocy dla Ukrainy i o sytuacji w Niemczech. "
+             "Kanclerz wcześniej ostrzegał Putina, a potem rozmawiał z Putinem przez telefon.",
+        language="pl", source="pl-cases"))
+    keys = {e.key for e in pl.entities}
+    assert {"PLACE:PL", "PLACE:UA", "PLACE:DE", "NAME:putin"} <= keys, keys
+    putin = next(e for e in pl.entities if e.key == "NAME:putin")
+    assert putin.variants == ["Putina", "Putinem"] and putin.count == 2
+    ru = analyser.analyse(Article(text="Делегация прибыла в Москве во вторник. Переговоры о поставках во Францию "
+                                       "продолжатся в Германии.", language="ru", source="ru-cases"))
+    assert {"PLACE:RU", "PLACE:FR", "PLACE:DE"} <= {e.key for e in ru.entities}
+
+
 def test_languages_written_without_spaces(analyser):
     """Chinese, Japanese and Korean are cut into words by wordfreq's segmenters (jieba, MeCab; an article in
     Chinese or Japanese stopped the analysis before: the packages were missing), and Japanese into sentences

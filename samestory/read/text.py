@@ -47,6 +47,7 @@ def read_text(text: str, *, source: str = "<text>", title: str | None = None, ur
     kept = [p.text for p in paragraphs if not p.boilerplate]
     removed += [p.text for p in paragraphs if p.boilerplate]
     if not kept:
+        require_article_text(body, source)  # a text too short to be an article says so, not "boilerplate"
         raise NoArticleTextError(source, "every paragraph looks like boilerplate" if removed else "")
     require_article_text("\n\n".join(kept), source)
     return Article(text="\n\n".join(kept), title=title, url=url, outlet=outlet or outlet_from_url(url),

@@ -367,3 +367,25 @@ def test_entities_ner_says_which_extractor_found_the_names(demo, analyser):
     assert de.versions["ner"].startswith("blank-")
     assert flag(en, en) == flag(en, es) == 1.0
     assert flag(en, de) == flag(de, en) == flag(de, de) == 0.0
+
+
+def test_a_polish_and_an_english_report_share_their_places(analyser):
+    """A Polish report names its places in cases ("w Gdańsku", "w Warszawie"); read by their dictionary
+    forms (analyse/lemmas.py) they are Poland's, as the English report's "Gdansk" and "Warsaw" are, so the
+    pair shares its places across the two languages (before analyser-v11 it shared none)."""
+    from samestory.compare import evidence
+    from samestory.model import Article
+
+    pl = analyser.analyse(Article(
+        text="Około 400 dokerów w Gdańsku rozpoczęło w poniedziałek strajk, domagając się podwyżek płac. "
+             "Rzecznik portu Tomasz Wierzbicki powiedział, że kilkanaście statków czeka na redzie. "
+             "Minister infrastruktury rozmawiał z przedstawicielami związków w Warszawie we wtorek.",
+        language="pl", source="pl-strike"))
+    en = analyser.analyse(Article(
+        text="About 400 dock workers in Gdansk walked out on Monday demanding higher pay, port officials said. "
+             "Port spokesman Tomasz Wierzbicki said more than a dozen ships were waiting at anchor. "
+             "The infrastructure minister met union representatives in Warsaw on Tuesday.",
+        language="en", source="en-strike"))
+    shared = evidence.places(pl, en)
+    assert shared["shared"] and not shared["only_a"], shared
+    assert compare(pl, en, passages=False).relation in (Relation.SAME_STORY, Relation.REWRITE)

@@ -145,6 +145,8 @@ def _capitalised(doc: Any, base: int, sent_of) -> list[Mention]:
                     run.pop(0)
                 while run and run[-1].start() not in proper:
                     run.pop()
+            elif declined and run and run[0].start() == 0:
+                _cut_sentence_opener(run, doc.lang_)
             if run and (tagged or run[0].start() > 0):
                 start, end = run[0].start(), run[-1].end()
                 name = _SUFFIX.sub("", s[start:end]).rstrip(".")
@@ -153,6 +155,19 @@ def _capitalised(doc: Any, base: int, sent_of) -> list[Mention]:
                     out.append(Mention(name, "NAME", g, g + len(name), sent_of(g),
                                        base=lemmas.base_form(name, doc.lang_) if declined else ""))
     return out
+
+
+def _cut_sentence_opener(run: list[re.Match[str]], lang: str) -> None:
+    """A run that opens a sentence may start with common words capitalised there ("Wcześniej Putina",
+    "Kanclerz Olaf Scholz", "W Warszawie"): without them, the rest is a name (lemmas.common_word). A run
+    whose first word is not such a word is left whole (and dropped, as it opens the sentence)."""
+    k = 0
+    while k < len(run) and lemmas.common_word(run[k].group(0), lang):
+        k += 1
+    if 0 < k < len(run):
+        del run[:k]
+        while run and run[0].group(0) in _CONNECTORS:
+            run.pop(0)
 
 
 def _runs(s: str) -> Iterator[list[re.Match[str]]]:

@@ -13,6 +13,10 @@ for names the dictionary holds. The lookup is of the word as written, capital in
 word is read as a name, not as the common word it may also spell; the dictionary's own readings stand
 ("Antonio" is the Polish dative of Antonia).
 
+The same dictionary tells a common word capitalised because it opens a sentence ("Prezydent", "Wcześniej")
+from a name (``common_word``), so "Prezydent Andrzej Duda …" gives Andrzej Duda, where capitals alone
+dropped every run that opens a sentence (entities.py).
+
 Only languages whose names decline and which get no recogniser here are listed (``LANGUAGES``); German
 has its tagger (propernouns.py) and Turkish marks a name's case after an apostrophe ("Ankara'da",
 entities.py), so neither comes here; nor does any language the scorer was trained on.
@@ -42,6 +46,19 @@ def base_form(name: str, lang: str) -> str:
     if code is None:
         return name
     return " ".join(_word(w, code) for w in name.split())
+
+
+@lru_cache(maxsize=100_000)
+def common_word(word: str, lang: str) -> bool:
+    """Whether a capitalised word is the language's common word written with a capital, as at the start of
+    a sentence ("Wcześniej", earlier; "Kanclerz", chancellor; "W", in): its lower-case form is in the
+    dictionary and the word as written is not (as "Polska" is, the country). False for a language not in
+    ``LANGUAGES``."""
+    code = LANGUAGES.get(lang)
+    if code is None or word.isupper() and len(word) > 1:
+        return False
+    d = _dictionary()
+    return d.is_dictionary_member(word.lower(), code) and not d.is_dictionary_member(word, code)
 
 
 @lru_cache(maxsize=200_000)

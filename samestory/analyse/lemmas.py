@@ -13,6 +13,11 @@ for names the dictionary holds. The lookup is of the word as written, capital in
 word is read as a name, not as the common word it may also spell; the dictionary's own readings stand
 ("Antonio" is the Polish dative of Antonia).
 
+A country's name of several words is matched against its CLDR name in the language word by word, each
+word less its ending (since analyser-v12): the dictionary reads "Zjednoczonych" as a form of "to unite"
+and does not know "Wielkiej" written with a capital, so "Stanów Zjednoczonych" and "Wielkiej Brytanii"
+were names, not the US and the UK.
+
 The same dictionary tells a common word capitalised because it opens a sentence ("Prezydent", "Wcześniej")
 from a name (``common_word``), so "Prezydent Andrzej Duda …" gives Andrzej Duda, where capitals alone
 dropped every run that opens a sentence (entities.py).
@@ -41,11 +46,58 @@ def supported(lang: str) -> bool:
 
 def base_form(name: str, lang: str) -> str:
     """``name`` with each word in its dictionary form, for a language in ``LANGUAGES``; unchanged for any
-    other. "Nowej Zelandii" → "Nowa Zelandia"; "Piotrem Pawlickim" → "Piotr Pawlicki"."""
+    other. "Nowej Zelandii" → "Nowa Zelandia"; "Piotrem Pawlickim" → "Piotr Pawlicki"; a country's name of
+    several words that the dictionary does not bring back whole is its CLDR name (``_country_words``):
+    "Stanów Zjednoczonych" → "Stany Zjednoczone", "Wielkiej Brytanii" → "Wielka Brytania"."""
     code = LANGUAGES.get(lang)
     if code is None:
         return name
-    return " ".join(_word(w, code) for w in name.split())
+    words = name.split()
+    return (len(words) > 1 and _country_words(tuple(words), lang)) or " ".join(_word(w, code) for w in words)
+
+
+#: How many letters a case ending may change at the end of a word of a country's name ("Stany" → "Stanów",
+#: "Zjednoczone" → "Zjednoczonych", "Новая" → "Новой"), and how many must stay.
+_ENDING, _STEM = 3, 3
+
+
+@lru_cache(maxsize=20_000)
+def _country_words(words: tuple[str, ...], lang: str) -> str | None:
+    """The CLDR name (Babel) of a country of several words in ``lang`` that ``words`` inflect: each word
+    keeps all of its CLDR word but the last ``_ENDING`` letters, and at least ``_STEM`` of them. simplemma
+    brings the adjectives of such names back wrongly or not at all ("Zjednoczonych" → zjednoczyć, to unite)."""
+    from .gazetteer import fold
+
+    folded = [fold(w) for w in words]
+    for name, parts in _multiword_countries(lang):
+        if len(parts) == len(folded) and all(_inflects(w, p) for w, p in zip(folded, parts)):
+            return name
+    return None
+
+
+def _inflects(word: str, base: str) -> bool:
+    """Whether ``word`` may be ``base`` in another case: "stanow" of "stany", "nowej" of "nowa", "sudanu" of
+    "sudan"; not "sanna" of "san" (the Finnish prime minister Sanna Marin is not San Marino)."""
+    n = 0
+    for a, b in zip(word, base):
+        if a != b:
+            break
+        n += 1
+    if n == len(base) < len(word) and n < 4:  # a short word only lengthened
+        return False
+    return n >= max(_STEM, len(base) - _ENDING) and len(word) - n <= _ENDING + 1
+
+
+@lru_cache(maxsize=None)
+def _multiword_countries(lang: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """CLDR's names of several words for the countries and regions in ``lang`` ("Stany Zjednoczone", "Unia
+    Europejska"), each with its folded words."""
+    from babel import Locale
+
+    from .gazetteer import fold
+
+    names = Locale.parse(lang).territories.values()
+    return tuple((n, tuple(fold(w) for w in n.split())) for n in names if " " in n and n.replace(" ", "").isalpha())
 
 
 @lru_cache(maxsize=100_000)

@@ -175,22 +175,31 @@ def _split_declined_country(run: list[re.Match[str]], s: str, lang: str) -> list
     A country in its dictionary form starts a longer name and is left in it ("Polska Agencja Prasowa"), as
     is a word that is a town's name in another case ("Adama Mickiewicza": Adam is a town in Oman). A country
     of two words is seen too ("Wielkiej Brytanii Boris Johnson", lemmas.base_form)."""
-    for k in (1, 2):
-        if len(run) <= k:
-            break
+    k = _country_at(run, 0, lang)
+    if 0 < k < len(run):
         head = s[run[0].start():run[k - 1].end()]
-        base = lemmas.base_form(head, lang)
-        if base != head and is_country(base):
+        if lemmas.base_form(head, lang) != head:
             return [run[:k], run[k:]]
     return [run]
 
 
+def _country_at(run: list[re.Match[str]], i: int, lang: str) -> int:
+    """How many words of ``run`` from its ``i``-th (one or two) name a country, in any case; 0 if none."""
+    for k in (1, 2):
+        if i + k <= len(run):
+            head = run[i].string[run[i].start():run[i + k - 1].end()]
+            if is_country(lemmas.base_form(head, lang)):
+                return k
+    return 0
+
+
 def _cut_sentence_opener(run: list[re.Match[str]], lang: str) -> None:
     """A run that opens a sentence may start with common words capitalised there ("Wcześniej Putina",
-    "Kanclerz Olaf Scholz", "W Warszawie"): without them, the rest is a name (lemmas.common_word). A run
-    whose first word is not such a word is left whole (and dropped, as it opens the sentence)."""
+    "Kanclerz Olaf Scholz", "W Warszawie"): without them, the rest is a name (lemmas.common_word). The cut
+    stops at a country, whose first word may be a common word ("Premier Wielkiej Brytanii …": "Wielkiej",
+    great). A run whose first word is not such a word is left whole (and dropped, as it opens the sentence)."""
     k = 0
-    while k < len(run) and lemmas.common_word(run[k].group(0), lang):
+    while k < len(run) and lemmas.common_word(run[k].group(0), lang) and not _country_at(run, k, lang):
         k += 1
     if 0 < k < len(run):
         del run[:k]

@@ -323,6 +323,22 @@ def test_german_nouns_are_not_names(analyser):
     assert keys == {"NAME:ewa lindqvist", "PLACE:DE"}, keys
 
 
+def test_german_genitives_are_keyed_by_the_name(analyser):
+    """German marks a name's genitive with -s ("Russlands Regierung", "Lindqvists Sprecher"): capitals keyed
+    "russlands" apart from "Russland", and the gazetteer knew neither "Russlands" nor "Chinas". The tagger's
+    lemma (propernouns.name_words) is the key, as the dictionary form is in Polish."""
+    from samestory.model import Article
+
+    de = analyser.analyse(Article(
+        text="Die Stadtwerke verhandeln mit Russland. Russlands Regierung antwortete am Montag nicht, sagte "
+             "Bürgermeisterin Ewa Lindqvist. Lindqvists Sprecher nannte auch Chinas Angebot.",
+        language="de", source="de-genitive"))
+    by_key = {e.key: e for e in de.entities}
+    assert {"PLACE:RU", "PLACE:CN"} <= by_key.keys(), by_key.keys()
+    assert by_key["PLACE:RU"].count == 2 and set(by_key["PLACE:RU"].variants) == {"Russland", "Russlands"}
+    assert "NAME:lindqvist" in by_key and "NAME:lindqvists" not in by_key, by_key.keys()
+
+
 def test_declined_names_are_keyed_by_their_dictionary_form(analyser):
     """Polish and Russian put names in cases ("w Warszawie", "do Polski", "в Москве"): capitals alone keyed
     each form apart, so the gazetteer, which knows "Warszawa" and "Polska", knew none of them, and two

@@ -138,7 +138,7 @@ def _capitalised(doc: Any, base: int, sent_of) -> list[Mention]:
     out = []
     for sent in doc.sents:
         s = sent.text
-        proper = propernouns.name_starts(sent) if tagged else set()
+        proper = propernouns.name_words(sent) if tagged else {}
         for whole in _runs(s):
             while whole and whole[-1].group(0) in _CONNECTORS:
                 whole.pop()
@@ -157,8 +157,12 @@ def _capitalised(doc: Any, base: int, sent_of) -> list[Mention]:
                 name = _SUFFIX.sub("", s[start:end].rstrip(".")).rstrip(".")
                 if len(name) >= 3 and not _stop_words_only(name, doc) and not _calendar_word(name, doc.lang_):
                     g = base + sent.start_char + start
-                    out.append(Mention(name, "NAME", g, g + len(name), sent_of(g),
-                                       base=lemmas.base_form(name, doc.lang_) if declined else ""))
+                    if tagged:  # the tagger's lemmas: "Russlands" is Russland (propernouns.name_words)
+                        lemma = " ".join(proper.get(m.start(), m.group(0)) for m in run)
+                        key = lemma if lemma != name else ""
+                    else:
+                        key = lemmas.base_form(name, doc.lang_) if declined else ""
+                    out.append(Mention(name, "NAME", g, g + len(name), sent_of(g), base=key))
     return out
 
 

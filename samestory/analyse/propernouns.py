@@ -49,17 +49,31 @@ def _tagger(lang: str) -> Any:
         return _taggers[lang]
 
 
-def name_starts(sent: Any) -> set[int]:
-    """Offsets, within the spaCy span ``sent``'s text, of its words tagged as proper nouns or foreign
-    material (the sentence is tagged as a whole: the tags depend on the words around), and of the words
-    the gazetteer knows as a country or city that the tagger's lexicon does not know ("Offenburg", which
-    it guesses to be a noun from its shape; but "Leben", "Mut" and "Tür", towns somewhere, are the nouns
-    its lexicon says they are). For a language without a tagger (``supported``), raises KeyError."""
+def name_words(sent: Any) -> dict[int, str]:
+    """The words of the spaCy span ``sent`` that may make a name, by their offsets within its text, each
+    with its dictionary form: the words tagged as proper nouns or foreign material (the sentence is tagged
+    as a whole: the tags depend on the words around), with the tagger's lemma, which takes off the
+    genitive's -s ("Russlands" → Russland, "Merkels" → Merkel, "Lindqvists" → Lindqvist); and the words the
+    gazetteer knows as a country or city that the tagger's lexicon does not know ("Offenburg", which it
+    guesses to be a noun from its shape; but "Leben", "Mut" and "Tür", towns somewhere, are the nouns its
+    lexicon says they are), as written. For a language without a tagger (``supported``), raises KeyError."""
     words = [t for t in sent if not t.is_space]
     if not words:
-        return set()
-    tagger = _tagger(sent.doc.lang_)
+        return {}
+    lang = sent.doc.lang_
+    tagger = _tagger(lang)
     tags = tagger.tag_sent([t.text for t in words], taglevel=0)
-    return {t.idx - sent.start_char for t, tag in zip(words, tags)
-            if tag in NAME_TAGS or (t.text[:1].isupper() and tagger.normalize(t.text) not in tagger.cache
-                                    and country_of(t.text))}
+    out = {}
+    for t, tag in zip(words, tags):
+        if tag in NAME_TAGS:
+            out[t.idx - sent.start_char] = _lemma(lang, t.text, tag)
+        elif t.text[:1].isupper() and tagger.normalize(t.text) not in tagger.cache and country_of(t.text):
+            out[t.idx - sent.start_char] = t.text
+    return out
+
+
+@lru_cache(maxsize=100_000)
+def _lemma(lang: str, word: str, tag: str) -> str:
+    """The tagger's lemma of a word it tagged ``tag`` (the lemmas of the proper nouns alone are asked for:
+    the tagger's analysis of a word is most of its time)."""
+    return _tagger(lang).analyze(word, pos=tag, taglevel=1)[0] or word

@@ -326,7 +326,8 @@ def test_german_nouns_are_not_names(analyser):
 def test_german_genitives_are_keyed_by_the_name(analyser):
     """German marks a name's genitive with -s ("Russlands Regierung", "Lindqvists Sprecher"): capitals keyed
     "russlands" apart from "Russland", and the gazetteer knew neither "Russlands" nor "Chinas". The tagger's
-    lemma (propernouns.name_words) is the key, as the dictionary form is in Polish."""
+    lemma (propernouns.name_words) is the key, as the dictionary form is in Polish, when the gazetteer or the
+    article's other names confirm it: "Coronavirus" is not the genitive of "Coronaviru"."""
     from samestory.model import Article
 
     de = analyser.analyse(Article(
@@ -337,6 +338,9 @@ def test_german_genitives_are_keyed_by_the_name(analyser):
     assert {"PLACE:RU", "PLACE:CN"} <= by_key.keys(), by_key.keys()
     assert by_key["PLACE:RU"].count == 2 and set(by_key["PLACE:RU"].variants) == {"Russland", "Russlands"}
     assert "NAME:lindqvist" in by_key and "NAME:lindqvists" not in by_key, by_key.keys()
+    virus = analyser.analyse(Article(text="Die Behörde meldete neue Fälle. Das Coronavirus breite sich aus, sagte "
+                                          "Ewa Lindqvist am Montag in Offenburg.", language="de", source="de-virus"))
+    assert not any(e.key.endswith("coronaviru") for e in virus.entities), [e.key for e in virus.entities]
 
 
 def test_declined_names_are_keyed_by_their_dictionary_form(analyser):

@@ -163,7 +163,20 @@ def _capitalised(doc: Any, base: int, sent_of) -> list[Mention]:
                     else:
                         key = lemmas.base_form(name, doc.lang_) if declined else ""
                     out.append(Mention(name, "NAME", g, g + len(name), sent_of(g), base=key))
+    if tagged:
+        _confirm_lemmas(out)
     return out
+
+
+def _confirm_lemmas(mentions: list[Mention]) -> None:
+    """A tagger's lemma is kept as a name's key when it is a place the gazetteer knows ("Russlands" →
+    Russland) or when its words are names the article also writes as such ("Merkels" beside "Angela Merkel");
+    else the name is keyed as written. The tagger also takes an English plural, or a word that merely ends
+    in s, for a genitive ("Coronavirus" → "Coronaviru", "News" → "New", "Google Maps")."""
+    written = {fold(w) for m in mentions for w in m.text.split()}
+    for m in mentions:
+        if m.base and not country_of(m.base) and not all(fold(w) in written for w in m.base.split()):
+            m.base = ""
 
 
 #: Slavic languages, whose genitive follows its noun: a declined country that opens a run of capitals is the

@@ -66,7 +66,8 @@ def name_words(sent: Any) -> dict[int, str]:
     out = {}
     for t, tag in zip(words, tags):
         if tag in NAME_TAGS:
-            out[t.idx - sent.start_char] = _lemma(lang, t.text, tag)
+            # a name's genitive ends in s ("Russlands", "Merkels"): only such words are asked for
+            out[t.idx - sent.start_char] = _lemma(lang, t.text, tag) if t.text.endswith("s") else t.text
         elif t.text[:1].isupper() and tagger.normalize(t.text) not in tagger.cache and country_of(t.text):
             out[t.idx - sent.start_char] = t.text
     return out

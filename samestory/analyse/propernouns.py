@@ -11,6 +11,9 @@ tagger reads the words around, so an unknown name ("Lindqvist") is told from an 
 the sentence, and a name that opens the sentence ("Ewa Lindqvist ordnete …") is found too, which capitals
 alone cannot.
 
+A name's genitive ("Russlands", "Merkels") is keyed by the tagger's lemma, since analyser-v12
+(``name_words``; entities.py keeps the lemma when the gazetteer or the article's other names confirm it).
+
 Paid by German articles alone: ``benchmarks/german.py`` analyses 40 German pages cut to 500 words at 6.3
 articles/s with the tagger and 15.6 without (one process, 2026-12-07), ~95 ms more an article.
 """

@@ -78,6 +78,6 @@ def name_words(sent: Any) -> dict[int, str]:
 
 @lru_cache(maxsize=100_000)
 def _lemma(lang: str, word: str, tag: str) -> str:
-    """The tagger's lemma of a word it tagged ``tag`` (the lemmas of the proper nouns alone are asked for:
-    the tagger's analysis of a word is most of its time)."""
+    """The tagger's lemma of a word it tagged ``tag``. Asked for the proper nouns that end in s alone (the
+    tagger's analysis of a word is most of its time), and memoised."""
     return _tagger(lang).analyze(word, pos=tag, taglevel=1)[0] or word

@@ -32,6 +32,7 @@ A dictionary loads at the first article of its language, once per process: 1-4 s
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 
 #: ISO 639-1 → simplemma's language code, for the languages whose names decline and that have no
@@ -78,11 +79,7 @@ def _country_words(words: tuple[str, ...], lang: str) -> str | None:
 def _inflects(word: str, base: str) -> bool:
     """Whether ``word`` may be ``base`` in another case: "stanow" of "stany", "nowej" of "nowa", "sudanu" of
     "sudan"; not "sanna" of "san" (the Finnish prime minister Sanna Marin is not San Marino)."""
-    n = 0
-    for a, b in zip(word, base):
-        if a != b:
-            break
-        n += 1
+    n = len(os.path.commonprefix([word, base]))
     if n == len(base) < len(word) and n < 4:  # a short word only lengthened
         return False
     return n >= max(_STEM, len(base) - _ENDING) and len(word) - n <= _ENDING + 1

@@ -34,7 +34,7 @@ from .cache import AnalysisCache
 __all__ = ["ANALYSER_VERSION", "Analyser", "analyse"]
 
 #: Bump when anything that changes an Analysis changes. Analyses of different versions are never compared.
-ANALYSER_VERSION = "analyser-v12"
+ANALYSER_VERSION = "analyser-v13"
 #: Sentences beyond this are not analysed (a 500-word article has ~25); keeps huge inputs bounded.
 MAX_SENTENCES = 400
 

@@ -41,7 +41,9 @@ def fold(text: str) -> str:
     t = unicodedata.normalize("NFKD", text)
     t = "".join(c for c in t if not unicodedata.combining(c)).casefold()
     t = t.replace(".", "").replace("’", "'")
-    t = re.sub(r"^(the|la|el|le|les|los|las|l')\s*", "", t)
+    # a leading article, a whole word: "The Hague" → "hague", "The" → "" (no name), but "Theresa", "Elena"
+    # and "Leeds" are whole
+    t = re.sub(r"^(?:(?:the|la|el|le|les|los|las)(?:\s+|$)|l')", "", t)
     t = re.sub(r"'s$", "", t)
     return " ".join(re.sub(r"[^\w' -]", " ", t).split())
 

@@ -326,7 +326,7 @@ def test_german_nouns_are_not_names(analyser):
 def test_german_genitives_are_keyed_by_the_name(analyser):
     """German marks a name's genitive with -s ("Russlands Regierung", "Lindqvists Sprecher"): capitals keyed
     "russlands" apart from "Russland", and the gazetteer knew neither "Russlands" nor "Chinas". The tagger's
-    lemma (propernouns.name_words) is the key, as the dictionary form is in Polish, when the gazetteer or the
+    lemma (propernouns.tag) is the key, as the dictionary form is in Polish, when the gazetteer or the
     article's other names confirm it: "Coronavirus" is not the genitive of "Coronaviru"."""
     from samestory.model import Article
 
@@ -341,6 +341,34 @@ def test_german_genitives_are_keyed_by_the_name(analyser):
     virus = analyser.analyse(Article(text="Die Behörde meldete neue Fälle. Das Coronavirus breite sich aus, sagte "
                                           "Ewa Lindqvist am Montag in Offenburg.", language="de", source="de-virus"))
     assert not any(e.key.endswith("coronaviru") for e in virus.entities), [e.key for e in virus.entities]
+
+
+def test_a_german_title_between_two_names_ends_the_first(analyser):
+    """German writes an office between its country and its holder: "Varlands Vizepräsidentin Ewa Lindqvist".
+    The tagger tags the title a noun but a run of capitals was a name from its first to its last proper
+    noun, so the whole was one name and the country was lost; a common word of the language inside a run
+    now ends a name (analyser-v13). An English title inside a name, which the tagger also takes for a
+    noun, stays whole."""
+    from samestory.model import Article
+
+    de = analyser.analyse(Article(
+        text="Die Stadtwerke verhandeln weiter. Kenias Vizepräsidentin Ewa Lindqvist kam am Montag nach "
+             "Offenburg, sagte Lindqvists Sprecher. Abends sah sie The Walking Dead im Fernsehen.",
+        language="de", source="de-title"))
+    keys = {e.key for e in de.entities}
+    assert {"PLACE:KE", "NAME:ewa lindqvist", "NAME:walking dead"} <= keys, keys
+    assert not any("vizeprasidentin" in k for k in keys), keys
+
+
+def test_a_leading_article_is_cut_from_a_key_only_as_a_whole_word():
+    """Keys drop a leading article ("The Hague", "Los Angeles", "l'Élysée"), but the article must be a word
+    of its own: "Theresa" was keyed "resa", "Elena" "ena" and "Leeds" "eds" (to analyser-v12), so the
+    gazetteer read "Er" as a German town."""
+    from samestory.analyse.gazetteer import country_of, fold
+
+    assert [fold(n) for n in ("Theresa May", "Elena", "Leeds", "The Hague", "Los Angeles", "l'Élysée")] == \
+        ["theresa may", "elena", "leeds", "hague", "angeles", "elysee"]
+    assert country_of("Leeds") == "GB" and country_of("The Hague") == "NL" and country_of("Er") is None
 
 
 def test_declined_names_are_keyed_by_their_dictionary_form(analyser):

@@ -132,24 +132,18 @@ def _capitalised(doc: Any, base: int, sent_of) -> list[Mention]:
 
     In a language with a part-of-speech tagger (German, propernouns.py), where nouns are capitalised
     too, a run is a name only from its first to its last word tagged as a proper noun ("Bürgermeisterin
-    Ewa Lindqvist" gives "Ewa Lindqvist", "Kunden" nothing), and may then open the sentence."""
+    Ewa Lindqvist" gives "Ewa Lindqvist", "Kunden" nothing), a common word of the language inside it ends
+    one name ("Kenias Vizepräsident William Ruto" gives "Kenias" and "William Ruto"), and a name may then
+    open the sentence."""
     tagged = propernouns.supported(doc.lang_)
-    declined = lemmas.supported(doc.lang_)
     out = []
     for sent in doc.sents:
         s = sent.text
-        proper = propernouns.name_words(sent) if tagged else {}
+        words = propernouns.tag(sent) if tagged else None
         for whole in _runs(s):
             while whole and whole[-1].group(0) in _CONNECTORS:
                 whole.pop()
-            if tagged:
-                while whole and whole[0].start() not in proper:
-                    whole.pop(0)
-                while whole and whole[-1].start() not in proper:
-                    whole.pop()
-            elif declined and whole and whole[0].start() == 0:
-                _cut_sentence_opener(whole, doc.lang_)
-            for run in _split_declined_country(whole, s, doc.lang_) if doc.lang_ in _GENITIVE_AFTER else (whole,):
+            for run in _tagged_names(whole, words) if words else _names(whole, s, doc.lang_):
                 if not (run and (tagged or run[0].start() > 0)):
                     continue
                 start, end = run[0].start(), run[-1].end()
@@ -157,15 +151,40 @@ def _capitalised(doc: Any, base: int, sent_of) -> list[Mention]:
                 name = _SUFFIX.sub("", s[start:end].rstrip(".")).rstrip(".")
                 if len(name) >= 3 and not _stop_words_only(name, doc) and not _calendar_word(name, doc.lang_):
                     g = base + sent.start_char + start
-                    if tagged:  # the tagger's lemmas: "Russlands" is Russland (propernouns.name_words)
-                        lemma = " ".join(proper.get(m.start(), m.group(0)) for m in run)
+                    if tagged:  # the tagger's lemmas: "Russlands" is Russland (propernouns.tag)
+                        lemma = " ".join(words.names.get(m.start(), m.group(0)) for m in run)
                         key = lemma if lemma != name else ""
                     else:
-                        key = lemmas.base_form(name, doc.lang_) if declined else ""
+                        key = lemmas.base_form(name, doc.lang_) if lemmas.supported(doc.lang_) else ""
                     out.append(Mention(name, "NAME", g, g + len(name), sent_of(g), base=key))
     if tagged:
         _confirm_lemmas(out)
     return out
+
+
+def _tagged_names(run: list[re.Match[str]], words: propernouns.Tagged) -> Iterator[list[re.Match[str]]]:
+    """The names in a run of capitals, by the tagger's reading of its words: the run cut at the common
+    words of the language, each part from its first to its last name word."""
+    part: list[re.Match[str]] = []
+    for m in run + [None]:
+        if m is None or m.start() in words.common:
+            while part and part[0].start() not in words.names:
+                part.pop(0)
+            while part and part[-1].start() not in words.names:
+                part.pop()
+            if part:
+                yield part
+            part = []
+        else:
+            part.append(m)
+
+
+def _names(run: list[re.Match[str]], s: str, lang: str) -> list[list[re.Match[str]]]:
+    """The names in a run of capitals in a language without a tagger: in one that declines names, without
+    the common words opening its sentence, and split after a declined country (Slavic languages)."""
+    if lemmas.supported(lang) and run and run[0].start() == 0:
+        _cut_sentence_opener(run, lang)
+    return _split_declined_country(run, s, lang) if lang in _GENITIVE_AFTER else [run]
 
 
 def _confirm_lemmas(mentions: list[Mention]) -> None:

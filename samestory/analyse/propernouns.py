@@ -12,7 +12,9 @@ the sentence, and a name that opens the sentence ("Ewa Lindqvist ordnete …") i
 alone cannot.
 
 A name's genitive ("Russlands", "Merkels") is keyed by the tagger's lemma, since analyser-v12
-(``name_words``; entities.py keeps the lemma when the gazetteer or the article's other names confirm it).
+(``tag``; entities.py keeps the lemma when the gazetteer or the article's other names confirm it). A
+common word of the language between two names ends the first, since analyser-v13: "Kenias Vizepräsident
+William Ruto" is Kenya and William Ruto.
 
 Paid by German articles alone: ``benchmarks/german.py`` analyses 40 German pages cut to 500 words at 6.3
 articles/s with the tagger and 15.6 without (one process, 2026-12-07), ~95 ms more an article.
@@ -22,7 +24,9 @@ from __future__ import annotations
 
 import threading
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
+
+from wordfreq import zipf_frequency
 
 from .gazetteer import country_of
 
@@ -52,28 +56,55 @@ def _tagger(lang: str) -> Any:
         return _taggers[lang]
 
 
-def name_words(sent: Any) -> dict[int, str]:
-    """The words of the spaCy span ``sent`` that may make a name, by their offsets within its text, each
-    with its dictionary form: the words tagged as proper nouns or foreign material (the sentence is tagged
-    as a whole: the tags depend on the words around), with the tagger's lemma, which takes off the
-    genitive's -s ("Russlands" → Russland, "Merkels" → Merkel, "Lindqvists" → Lindqvist); and the words the
-    gazetteer knows as a country or city that the tagger's lexicon does not know ("Offenburg", which it
-    guesses to be a noun from its shape; but "Leben", "Mut" and "Tür", towns somewhere, are the nouns its
-    lexicon says they are), as written. For a language without a tagger (``supported``), raises KeyError."""
+class Tagged(NamedTuple):
+    """A sentence's capitalised words as the tagger reads them, by their offsets within its text."""
+    #: the words that may make a name, each with its dictionary form
+    names: dict[int, str]
+    #: the capitalised common words of the language, which end a name: "Kenias Vizepräsident William Ruto"
+    #: is Kenya and William Ruto
+    common: frozenset[int]
+
+
+def tag(sent: Any) -> Tagged:
+    """The names and common words of the spaCy span ``sent`` (the sentence is tagged as a whole: the tags
+    depend on the words around).
+
+    Names: the words tagged as proper nouns or foreign material, with the tagger's lemma, which takes off
+    the genitive's -s ("Russlands" → Russland, "Merkels" → Merkel, "Lindqvists" → Lindqvist); and the
+    words the gazetteer knows as a country or city that the tagger's lexicon does not know ("Offenburg",
+    which it guesses to be a noun from its shape; but "Leben", "Mut" and "Tür", towns somewhere, are the
+    nouns its lexicon says they are), as written.
+
+    Common words: the other capitalised words that are more frequent in the language than in English
+    (wordfreq): a title between two names ("Deutschlands Außenminister Heiko", "Apples Konkurrent Google")
+    is not part of either. An English word inside a name the tagger takes for a noun ("The Walking Dead",
+    "North Bridge Road") is left in it, as is a word wordfreq does not know.
+
+    For a language without a tagger (``supported``), raises KeyError."""
     words = [t for t in sent if not t.is_space]
     if not words:
-        return {}
+        return Tagged({}, frozenset())
     lang = sent.doc.lang_
     tagger = _tagger(lang)
     tags = tagger.tag_sent([t.text for t in words], taglevel=0)
-    out = {}
-    for t, tag in zip(words, tags):
-        if tag in NAME_TAGS:
+    names, common = {}, set()
+    for t, pos in zip(words, tags):
+        at = t.idx - sent.start_char
+        if pos in NAME_TAGS:
             # a name's genitive ends in s ("Russlands", "Merkels"): only such words are asked for
-            out[t.idx - sent.start_char] = _lemma(lang, t.text, tag) if t.text.endswith("s") else t.text
+            names[at] = _lemma(lang, t.text, pos) if t.text.endswith("s") else t.text
         elif t.text[:1].isupper() and tagger.normalize(t.text) not in tagger.cache and country_of(t.text):
-            out[t.idx - sent.start_char] = t.text
-    return out
+            names[at] = t.text
+        elif t.text[:1].isupper() and _common(lang, t.text):
+            common.add(at)
+    return Tagged(names, frozenset(common))
+
+
+@lru_cache(maxsize=100_000)
+def _common(lang: str, word: str) -> bool:
+    """Whether a capitalised word is more frequent in ``lang`` than in English (and known at all)."""
+    f = zipf_frequency(word, lang)
+    return f > 0 and f > zipf_frequency(word, "en")
 
 
 @lru_cache(maxsize=100_000)

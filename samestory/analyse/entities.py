@@ -7,7 +7,8 @@ every noun is capitalised, only the words a part-of-speech tagger calls proper n
 analyser-v10; in languages that decline names, Polish, Russian, Finnish …, the key and the gazetteer read
 each word's dictionary form, lemmas.py, since analyser-v11: "Warszawie" is Warszawa; and a country in the
 genitive that opens a run is cut from the name after it, since analyser-v12: "России Владимир Путин" is
-Russia and Vladimir Putin). A mention made
+Russia and Vladimir Putin; in German a common word of the language between two names ends the first,
+since analyser-v13: "Kenias Vizepräsident William Ruto" is Kenya and William Ruto). A mention made
 only of the language's stop words ("También", "Había", "Vamos": words capitalised at the start of a
 sentence that the small Spanish model takes for names) is not a name and is dropped, unless written in
 capitals ("US"); so is a lone month or weekday name found by the fallback (Turkish capitalises them).

@@ -274,9 +274,13 @@ def test_a_sentence_opening_description_must_name_a_person(analyser):
     assert "county fire chief" in titles.get("Elias Brandt", []), titles
 
 
-def test_a_person_written_without_capitals_is_not_a_name():
-    ents, _ = merge([_m("harbour master", "PERSON"), _m("Ingrid Salo", "PERSON", 1), _m("سامي", "PERSON", 2)])
-    assert {e.name for e in ents} >= {"Ingrid Salo", "سامي"} and "harbour master" not in {e.name for e in ents}
+def test_a_name_written_without_capitals_is_not_a_name():
+    """A role taken for a person ("harbour master"), and, since analyser-v13, a common word taken for a name
+    of any label: the Spanish model's "año" (a MISC in 127 of 1,026 Spanish SemEval texts), the French
+    model's "qu" of "qu’il". A name in a script without capitals stays."""
+    ents, _ = merge([_m("harbour master", "PERSON"), _m("Ingrid Salo", "PERSON", 1), _m("سامي", "PERSON", 2),
+                     _m("año", "MISC", 3), _m("qu", "PLACE", 4), _m("Valdemora", "PLACE", 5)])
+    assert {e.name for e in ents} == {"Ingrid Salo", "سامي", "Valdemora"}, ents
 
 
 def test_the_forms_of_one_word_share_a_term():

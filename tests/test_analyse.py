@@ -110,6 +110,17 @@ def test_entity_variants_merge():
     assert sum(1 for e in ents if e.key == "PERSON:biden") == 2  # Joe and Jill stay apart
 
 
+def test_a_persons_key_is_the_surname_less_suffixes_and_hyphens():
+    """A person is keyed by the surname: not by a generational suffix ("Jr" was the key of every junior) and
+    the same whether the writer hyphenates the name or not (analyser-v13)."""
+    keys = lambda *names: {e.key for e in merge([_m(n, "PERSON", i) for i, n in enumerate(names)])[0]}
+    assert keys("Tomas Varga Jr.", "Varga") == {"PERSON:varga"}
+    assert keys("Halvard Osk Jr", "Ingrid Salo Jr") == {"PERSON:osk", "PERSON:salo"}
+    assert keys("Karim el-Hadi", "Karim al-Hadi", "Hadi") == {"PERSON:hadi"}
+    assert keys("Ana Ruiz-Montes") == keys("Ana Ruiz Montes") == keys("Montes") == {"PERSON:montes"}
+    assert keys("Haakon IV") == {"PERSON:haakon"}
+
+
 def test_seed_analysis(seeds):
     mt, nw = seeds
     g_mt = next(e for e in mt.entities if e.key == "PERSON:gorbachev")

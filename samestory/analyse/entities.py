@@ -455,8 +455,20 @@ def _merge_same_names(clusters: dict[str, _Cluster]) -> None:
             owner.setdefault(n, into or key)
 
 
+#: Generational suffixes and regnal numbers, which follow a surname or a king's name: "Floyd Mayweather Jr",
+#: "Felipe VI" ("I" is left out: an initial)
+_NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiii",
+                            "xiv", "xv", "xvi"})
+
+
 def _add_person(clusters: list[_Cluster], m: Mention) -> None:
-    parts = fold(m.text).split()
+    """A person joins the cluster of the same surname and a compatible first name, else starts one, keyed by
+    the surname: the last word of the name, less a suffix ("Floyd Mayweather Jr" is "mayweather", not "jr")
+    and read after its last hyphen ("Kim Jong-un" and "Kim Jong Un" are "un", "Bachar el-Assad" and "Bashar
+    al-Assad" "assad", "López-Gatell" and "López Gatell" "gatell"; since analyser-v13)."""
+    parts = fold(m.text).replace("-", " ").split()
+    while len(parts) > 1 and parts[-1] in _NAME_SUFFIXES:
+        parts.pop()
     if not parts:
         return
     surname, first = parts[-1], (parts[0] if len(parts) > 1 else "")

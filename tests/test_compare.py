@@ -171,7 +171,7 @@ def test_version_mismatch_is_refused(seeds):
 
 def test_unknown_scorer_lists_available(seeds):
     with pytest.raises(ModelError, match=f"available: {scorer.DEFAULT_SCORER}"):
-        compare(*seeds, scorer_name="scorer-v9")
+        compare(*seeds, scorer_name="scorer-v0")
 
 
 def test_tree_walk_matches_scikit_learn():

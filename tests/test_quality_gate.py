@@ -1,6 +1,6 @@
 """Quality gate for the pair scorer, on the SemEval-2022 Task 8 training data in ../shared/data.
 
-Floors are the cross-validated figures of scorer-v8 (recorded in its model file) less a noise margin of
+Floors are the cross-validated figures of scorer-v9 (recorded in its model file) less a noise margin of
 0.02. Lowering a floor is an explicit, reasoned change to this file, never a side effect.
 The run retrains in 5 folds grouped by article and scores out-of-fold predictions (a few minutes).
 """
@@ -43,8 +43,14 @@ MARGIN = 0.02
 # -> 0.814, fr-fr 0.808 -> 0.813, entities 0.803 -> 0.805, narrative 0.802 -> 0.803, geography 0.650 ->
 # 0.652, tone 0.504 -> 0.511 rise; es-es 0.823 -> 0.822, style 0.508 -> 0.506 and time 0.413 -> 0.413 move
 # down within noise, and follow.
-FLOORS = {"overall": 0.838, "en-en": 0.874, "es-es": 0.822, "tr-tr": 0.839, "ar-ar": 0.814, "fr-fr": 0.813,
-          "entities": 0.805, "narrative": 0.803, "geography": 0.652, "time": 0.413, "style": 0.506, "tone": 0.511}
+# scorer-v9 is v8 retrained on analyser-v13 (entity keys mended: lower-case "names" dropped whatever their
+# label, surnames less suffixes and read after a hyphen, a one-word "person" that is a country is the
+# country, everyday country names for the training languages): overall 0.838 -> 0.839, en-en 0.874 -> 0.875,
+# tr-tr 0.839 -> 0.840, fr-fr 0.813 -> 0.819, narrative 0.803 -> 0.804, geography 0.652 -> 0.653, time
+# 0.413 -> 0.414, style 0.506 -> 0.507 rise; es-es 0.822, ar-ar 0.814 and entities 0.805 stay; tone 0.511 ->
+# 0.508 moves down within noise, and follows.
+FLOORS = {"overall": 0.839, "en-en": 0.875, "es-es": 0.822, "tr-tr": 0.840, "ar-ar": 0.814, "fr-fr": 0.819,
+          "entities": 0.805, "narrative": 0.804, "geography": 0.653, "time": 0.414, "style": 0.507, "tone": 0.508}
 
 pytestmark = [pytest.mark.data, pytest.mark.slow]
 

@@ -1,7 +1,7 @@
 """The versioned pair models: features → the seven SemEval dimensions (``scorer-v*``), and features →
 the probability that two articles report the same event (``same-story-v*``).
 
-A scorer is a JSON file in ``models/`` (``scorer-v8.json`` …) holding the feature names, one model
+A scorer is a JSON file in ``models/`` (``scorer-v9.json`` …) holding the feature names, one model
 per dimension (exported by ``samestory/compare/train.py``), the digest of the data it was trained on
 and its cross-validated figures. A dimension's model is the mean of a gradient-boosted tree ensemble
 (scikit-learn's HistGradientBoostingRegressor) and a ridge regression on standardised features
@@ -10,7 +10,9 @@ written in two languages (see train.py). The trees and ridge are monotone in eve
 (since scorer-v4, train.py); scorer-v5 also reads which extractor found the names (``entities_ner``);
 scorer-v6 is scorer-v5 retrained on analyser-v8, whose term vectors are word stems, and scorer-v7 the
 same retrained on analyser-v9; scorer-v8 adds the best cosine between the two articles' passage windows
-(``passage_window_max``, compare/features.py). scorer-v7, scorer-v6, scorer-v5, scorer-v4 (without
+(``passage_window_max``, compare/features.py), and scorer-v9 is scorer-v8 retrained on analyser-v13
+(entity keys: names without capitals dropped, surnames less suffixes, everyday country names). scorer-v8,
+scorer-v7, scorer-v6, scorer-v5, scorer-v4 (without
 ``entities_ner``), scorer-v3 (unconstrained), scorer-v2 (without the passage vectors' cosine) and scorer-v1
 (trees only, one set) are in the git history.
 
@@ -36,7 +38,7 @@ from ..errors import ModelError
 from ..model import DIMENSIONS
 from .features import CONTRAST_FEATURE, PASSAGE_FEATURE, PASSAGE_FEATURES
 
-DEFAULT_SCORER = "scorer-v8"
+DEFAULT_SCORER = "scorer-v9"
 DEFAULT_SAME_STORY = "same-story-v6"
 #: Features that compare wording, so mean nothing across two languages. The same-story model is
 #: trained with copies of its pairs where these are missing, and sees them missing for such pairs.
@@ -225,7 +227,7 @@ def _build(cls: Any, name: str, kind: str, prefix: str) -> Any:
 
 @lru_cache(maxsize=8)
 def load(name: str = DEFAULT_SCORER) -> Scorer:
-    """Load a packaged scorer by name ("scorer-v8"); the error lists the ones available."""
+    """Load a packaged scorer by name ("scorer-v9"); the error lists the ones available."""
     return _build(Scorer, name, "scorer", "scorer-")
 
 
